@@ -1,0 +1,39 @@
+# Two commands do all set-up on a fresh machine with only python3:
+#   make book   build the web book into _build/html (creates .venv and installs on first use)
+#   make test   run every test: package, data, notebooks (nbval) and the -W book build
+# Also: make lab (open the notebooks in JupyterLab), make notebooks (re-execute and store outputs).
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: book test lab notebooks data clean
+
+$(STAMP): requirements.txt pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	touch $(STAMP)
+
+book: $(STAMP)
+	$(BIN)/jupyter-book build . -W -n --keep-going
+	@echo "Open _build/html/index.html in a browser."
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+lab: $(STAMP)
+	$(BIN)/jupyter lab book/nato-structure-and-purpose.ipynb
+
+# Re-execute every notebook in place so stored outputs (compared by nbval) are current.
+notebooks: $(STAMP)
+	$(BIN)/jupyter nbconvert --to notebook --execute --inplace \
+	  --ExecutePreprocessor.record_timing=False book/*.ipynb
+
+# Rebuild data/ from raw copies in ../shared/sources and re-hash data/datapackage.json.
+data: $(STAMP)
+	$(BIN)/python tools/curate_data.py sources
+
+clean:
+	rm -rf _build

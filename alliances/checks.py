@@ -1,0 +1,203 @@
+"""Friendly feedback on exercise answers.
+
+Each ``check_*`` function compares a student's answer with the expected one and
+returns a :class:`Feedback` that shows itself in the notebook: correct, wrong
+with a hint, or a plain-language message when the answer has the wrong type or
+shape, is still ``...`` (not answered) or is ``None``. A check never raises.
+
+>>> from alliances import checks
+>>> checks.check_number(12, expected=12)
+Correct!
+>>> checks.check_number("12", expected=12)
+Not quite: expected a number, but your answer is text (str): '12'. Convert it, e.g. with int(...) or float(...).
+"""
+
+from __future__ import annotations
+
+import html
+import numbers
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["Feedback", "check_number", "check_set", "check_frame", "check_choice"]
+
+
+@dataclass(frozen=True)
+class Feedback:
+    """The outcome of a check: ``correct`` and a message for the student."""
+
+    correct: bool
+    message: str
+
+    def __bool__(self) -> bool:
+        return self.correct
+
+    def __repr__(self) -> str:
+        return self.message
+
+    def _repr_html_(self) -> str:
+        colour, mark = ("#006B3C", "&#10004;") if self.correct else ("#A33B00", "&#10008;")
+        return (
+            f'<div class="alliances-feedback" role="status" style="border-left:4px solid {colour};'
+            f'padding:0.3em 0.8em;color:{colour};background:#FFFFFF">'
+            f"{mark} {html.escape(self.message)}</div>"
+        )
+
+
+def _right() -> Feedback:
+    return Feedback(True, "Correct!")
+
+
+def _wrong(reason: str, hint: str = "") -> Feedback:
+    text = f"Not quite: {reason}"
+    if hint:
+        text += f" Hint: {hint}"
+    return Feedback(False, text)
+
+
+def _describe(value) -> str:
+    kind = {str: "text (str)", bool: "True/False (bool)"}.get(type(value), type(value).__name__)
+    shown = repr(value)
+    if len(shown) > 60:
+        shown = shown[:57] + "..."
+    return f"{kind}: {shown}"
+
+
+def _unanswered(answer) -> Feedback | None:
+    if answer is Ellipsis:
+        return _wrong("you have not answered yet. Replace the ... with your code.")
+    if answer is None:
+        return _wrong(
+            "your answer is None. Did you forget to assign the result, or call a "
+            "method that changes things in place and returns None?"
+        )
+    return None
+
+
+def _guarded(check):
+    """Turn any unexpected error inside a check into feedback instead of a traceback."""
+
+    def wrapper(answer, *args, **kwargs):
+        try:
+            early = _unanswered(answer)
+            return early if early is not None else check(answer, *args, **kwargs)
+        except Exception as err:  # a check must never crash a student's notebook
+            return _wrong(f"your answer could not be checked ({type(err).__name__}: {err}).")
+
+    wrapper.__name__, wrapper.__doc__ = check.__name__, check.__doc__
+    return wrapper
+
+
+def _as_number(answer):
+    """The answer as a float, or an explanation of why it is not a number."""
+    if isinstance(answer, (pd.Series, pd.DataFrame, np.ndarray, list, tuple)):
+        size = getattr(answer, "size", None) or len(answer)
+        if size == 1:
+            return float(np.asarray(answer).ravel()[0]), None
+        return None, (
+            f"expected a single number, but your answer is a {type(answer).__name__} "
+            f"with {size} values. Select or aggregate one value (e.g. .iloc[0], len(...), .sum())."
+        )
+    if isinstance(answer, (bool, np.bool_)) or not isinstance(answer, numbers.Real):
+        extra = " Convert it, e.g. with int(...) or float(...)." if isinstance(answer, str) else ""
+        return None, f"expected a number, but your answer is {_describe(answer)}.{extra}"
+    return float(answer), None
+
+
+@_guarded
+def check_number(answer, expected: float, *, rel_tol: float = 0.0, abs_tol: float = 1e-9,
+                 hint: str = "", units: str = "") -> Feedback:
+    """Is ``answer`` a number equal to ``expected`` (within the tolerances)?"""
+    value, problem = _as_number(answer)
+    if problem:
+        return _wrong(problem, hint)
+    if np.isnan(value):
+        return _wrong("your answer is NaN (not a number): check for missing values.", hint)
+    if abs(value - expected) <= max(abs_tol, rel_tol * abs(expected)):
+        return _right()
+    direction = "too high" if value > expected else "too low"
+    unit = f" {units}" if units else ""
+    return _wrong(f"{value:,.6g}{unit} is {direction}.", hint)
+
+
+def _as_labels(answer) -> tuple[set | None, str | None]:
+    if isinstance(answer, (str, bytes)) or not isinstance(answer, Iterable):
+        return None, f"expected a collection (list, set, Series) of names, but your answer is {_describe(answer)}."
+    if isinstance(answer, pd.DataFrame):
+        return None, "expected a list, set or Series of names, but your answer is a whole DataFrame. Select one column."
+    return {str(x) for x in answer}, None
+
+
+@_guarded
+def check_set(answer, expected: Iterable, *, hint: str = "", what: str = "items") -> Feedback:
+    """Does ``answer`` hold exactly the ``expected`` labels (order and duplicates ignored)?"""
+    got, problem = _as_labels(answer)
+    if problem:
+        return _wrong(problem, hint)
+    want = {str(x) for x in expected}
+    missing, extra = want - got, got - want
+    if not missing and not extra:
+        return _right()
+    parts = []
+    if missing:
+        parts.append(f"{len(missing)} of the expected {what} are missing")
+    if extra:
+        parts.append(f"{len(extra)} of your {what} should not be there")
+    return _wrong(f"{' and '.join(parts)} (you gave {len(got)}, expected {len(want)}).", hint)
+
+
+def _by_value(obj):
+    if isinstance(obj, pd.DataFrame):
+        return obj.sort_values(list(obj.columns)).reset_index(drop=True)
+    return obj.sort_values().reset_index(drop=True)
+
+
+@_guarded
+def check_frame(answer, expected, *, hint: str = "", columns: Iterable[str] | None = None,
+                rel_tol: float = 1e-6, check_order: bool = False) -> Feedback:
+    """Does the DataFrame or Series ``answer`` match ``expected`` (shape, columns, values)?
+
+    Only ``columns`` are compared when given; row order matters only with ``check_order``.
+    """
+    kind = type(expected).__name__
+    if not isinstance(answer, type(expected)):
+        return _wrong(f"expected a pandas {kind}, but your answer is {_describe(answer)}.", hint)
+    if isinstance(expected, pd.DataFrame):
+        cols = list(columns) if columns is not None else list(expected.columns)
+        absent = [c for c in cols if c not in answer.columns]
+        if absent:
+            return _wrong(f"your DataFrame has no column(s) {', '.join(map(repr, absent))}.", hint)
+        answer, expected = answer[cols], expected[cols]
+    if len(answer) != len(expected):
+        return _wrong(f"your {kind} has {len(answer)} rows; expected {len(expected)}.", hint)
+    if not check_order:
+        labelled = not isinstance(expected.index, pd.RangeIndex)
+        if labelled and answer.index.is_unique and set(answer.index) == set(expected.index):
+            answer = answer.loc[expected.index]  # meaningful labels: align rows by label
+        else:  # positional or different labels: compare rows sorted by value
+            answer, expected = _by_value(answer), _by_value(expected)
+    try:
+        if isinstance(expected, pd.DataFrame):
+            pd.testing.assert_frame_equal(answer, expected, check_dtype=False, check_names=False,
+                                          check_index_type=False, rtol=rel_tol)
+        else:
+            pd.testing.assert_series_equal(answer, expected, check_dtype=False, check_names=False,
+                                           check_index_type=False, rtol=rel_tol)
+    except AssertionError:
+        return _wrong(f"your {kind} has the right shape, but some values differ.", hint)
+    return _right()
+
+
+@_guarded
+def check_choice(answer, expected: str, options: Iterable[str], *, hint: str = "") -> Feedback:
+    """Is ``answer`` the ``expected`` option (case and surrounding spaces ignored)?"""
+    opts = [str(o) for o in options]
+    if not isinstance(answer, str):
+        return _wrong(f"expected one of {opts} as text, but your answer is {_describe(answer)}.", hint)
+    norm = answer.strip().lower()
+    if norm not in {o.lower() for o in opts}:
+        return _wrong(f"{answer!r} is not one of the options {opts}.", hint)
+    return _right() if norm == expected.lower() else _wrong(f"{answer!r} is not the best answer.", hint)

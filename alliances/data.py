@@ -1,0 +1,207 @@
+"""Load the course data in ``data/`` as tidy pandas DataFrames.
+
+Every file is a resource of the Frictionless Data Package ``data/datapackage.json``;
+its schema gives the column types and its ``hash`` the expected SHA-256, so a
+missing or damaged file fails with a message that names the file and the fix.
+
+>>> from alliances import data
+>>> data.members("nato", on="1999-12-31").shape[0]
+19
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+
+__all__ = [
+    "DataError",
+    "data_dir",
+    "resource_names",
+    "load",
+    "alliances",
+    "membership",
+    "events",
+    "members",
+    "member_counts",
+    "countries",
+    "spending",
+    "cow_alliances",
+    "atop_alliances",
+    "citation",
+]
+
+#: Environment variable that points the loaders at another copy of ``data/``.
+ENV_VAR = "ALLIANCES_DATA_DIR"
+
+_FIX = (
+    "Restore it from the course repository (for example `git checkout -- data/` "
+    "in your clone, or download the repository again)."
+)
+
+
+class DataError(RuntimeError):
+    """A data file is missing, damaged or asked for by a wrong name."""
+
+
+def data_dir() -> Path:
+    """The folder holding ``datapackage.json`` (``$ALLIANCES_DATA_DIR`` or the repo's ``data/``)."""
+    env = os.environ.get(ENV_VAR)
+    path = Path(env) if env else Path(__file__).resolve().parent.parent / "data"
+    if not (path / "datapackage.json").is_file():
+        raise DataError(
+            f"No data package found at {path / 'datapackage.json'}. "
+            f"The course data lives in the repository's data/ folder. {_FIX} "
+            f"If you keep the data elsewhere, set {ENV_VAR} to that folder."
+        )
+    return path
+
+
+@lru_cache(maxsize=None)
+def _package(root: str) -> dict:
+    with open(Path(root) / "datapackage.json", encoding="utf-8") as f:
+        return json.load(f)
+
+
+def _resource(name: str) -> dict:
+    root = data_dir()
+    for res in _package(str(root))["resources"]:
+        if res["name"] == name:
+            return res
+    raise DataError(
+        f"There is no data resource called {name!r}. "
+        f"Available resources: {', '.join(resource_names())}."
+    )
+
+
+def resource_names() -> list[str]:
+    """Names of all resources in the data package."""
+    return [r["name"] for r in _package(str(data_dir()))["resources"]]
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+_PANDAS_TYPES = {"integer": "Int64", "number": "float64", "string": "string", "boolean": "boolean"}
+
+
+@lru_cache(maxsize=None)
+def _load_cached(root: str, name: str, mtime: float) -> pd.DataFrame:
+    res = _resource(name)
+    path = Path(root) / res["path"]
+    if not path.is_file():
+        raise DataError(f"The data file data/{res['path']} is missing. {_FIX}")
+    expected = res.get("hash", "").removeprefix("sha256:")
+    if expected and _sha256(path) != expected:
+        raise DataError(
+            f"The data file data/{res['path']} has been changed or damaged "
+            f"(its SHA-256 does not match data/datapackage.json). {_FIX}"
+        )
+    fields = res["schema"]["fields"]
+    dtypes = {f["name"]: _PANDAS_TYPES[f["type"]] for f in fields if f["type"] in _PANDAS_TYPES}
+    dates = [f["name"] for f in fields if f["type"] == "date"]
+    try:
+        df = pd.read_csv(
+            path,
+            dtype=dtypes,
+            keep_default_na=False,
+            na_values=res["schema"].get("missingValues", [""]),
+        )
+    except (ValueError, pd.errors.ParserError) as err:
+        raise DataError(f"The data file data/{res['path']} could not be read ({err}). {_FIX}") from err
+    for col in dates:
+        df[col] = pd.to_datetime(df[col], format="%Y-%m-%d")
+    return df
+
+
+def load(name: str) -> pd.DataFrame:
+    """Any resource of the data package by name, typed by its schema (a fresh copy)."""
+    root = data_dir()
+    res = _resource(name)
+    path = root / res["path"]
+    mtime = path.stat().st_mtime if path.exists() else -1.0
+    return _load_cached(str(root), name, mtime).copy()
+
+
+def citation(name: str) -> str:
+    """The citation to give for a resource (its sources' titles, joined)."""
+    return "; ".join(s["title"] for s in _resource(name).get("sources", []))
+
+
+# --- Curated modern alliances -------------------------------------------------
+
+def alliances() -> pd.DataFrame:
+    """Curated alliances, 1945-2025: one row per alliance (``alliance_id``, ``name``, ``kind`` ...)."""
+    return load("alliances")
+
+
+def membership() -> pd.DataFrame:
+    """Curated membership spells: one row per (alliance, country, joined); ``left`` empty = still in."""
+    return load("membership")
+
+
+def events() -> pd.DataFrame:
+    """Dated events in the life of alliances (withdrawals from command, invocations, freezes)."""
+    return load("membership_events")
+
+
+def _check_alliance(alliance: str, table: pd.DataFrame) -> None:
+    known = sorted(table["alliance_id"].unique())
+    if alliance not in known:
+        raise DataError(f"Unknown alliance {alliance!r}. Use one of: {', '.join(known)}.")
+
+
+def members(alliance: str, on: str | pd.Timestamp) -> pd.DataFrame:
+    """Members of ``alliance`` on the date ``on`` (joined on or before it, not yet left)."""
+    spells = membership()
+    _check_alliance(alliance, spells)
+    day = pd.Timestamp(on)
+    active = (spells["alliance_id"] == alliance) & (spells["joined"] <= day)
+    active &= spells["left"].isna() | (spells["left"] > day)
+    return spells[active].sort_values(["joined", "country"]).reset_index(drop=True)
+
+
+def member_counts(alliance: str, start: int, end: int) -> pd.Series:
+    """Number of members of ``alliance`` on 31 December of each year from ``start`` to ``end``."""
+    years = range(start, end + 1)
+    counts = [len(members(alliance, f"{y}-12-31")) for y in years]
+    return pd.Series(counts, index=pd.Index(years, name="year"), name="members")
+
+
+# --- Countries and spending -----------------------------------------------------
+
+def countries() -> pd.DataFrame:
+    """Country identities: COW code, COW abbreviation, ISO3 and one display name."""
+    return load("countries")
+
+
+def spending() -> pd.DataFrame:
+    """Military expenditure by country-year from COW NMC v7.0 (``milex_usd`` in current US dollars).
+
+    Adds ``iso3`` and ``country`` from :func:`countries`.
+    """
+    nmc = load("nmc")
+    names = countries()[["cow_code", "iso3", "country"]]
+    return nmc.merge(names, on="cow_code", how="left", validate="many_to_one")
+
+
+# --- Historical alliance data sets (dyad-years) -------------------------------------
+
+def cow_alliances() -> pd.DataFrame:
+    """COW Formal Alliances v4.1, directed dyad-years 1816-2012 (one row per ordered pair and year)."""
+    return load("cow_alliance_dyads")
+
+
+def atop_alliances() -> pd.DataFrame:
+    """ATOP v5.1 alliance obligations, directed dyad-years 1815-2018."""
+    return load("atop_alliance_dyads")

@@ -1,0 +1,143 @@
+"""Every branch of alliances.checks: right, wrong with hint, wrong type/shape, None, ..., and no traceback."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from alliances import checks
+
+
+def assert_wrong(fb, *needles):
+    assert isinstance(fb, checks.Feedback)
+    assert fb.correct is False and not fb
+    for needle in needles:
+        assert needle in fb.message, (needle, fb.message)
+
+
+# --- check_number ---------------------------------------------------------------------
+
+@pytest.mark.parametrize("answer", [12, 12.0, np.int64(12), np.float32(12.0), pd.Series([12]), [12]])
+def test_number_right(answer):
+    fb = checks.check_number(answer, expected=12)
+    assert fb.correct and fb.message == "Correct!"
+
+
+def test_number_wrong_value_gets_hint_and_direction():
+    assert_wrong(checks.check_number(14, expected=12, hint="Count on 31 December."), "too high", "Hint: Count on 31 December.")
+    assert_wrong(checks.check_number(10, expected=12), "too low")
+
+
+def test_number_tolerance():
+    assert checks.check_number(2.004, expected=2.0, rel_tol=0.01).correct
+    assert not checks.check_number(2.1, expected=2.0, rel_tol=0.01).correct
+
+
+def test_number_wrong_type_string():
+    assert_wrong(checks.check_number("12", expected=12), "expected a number", "text (str)", "int(")
+
+
+def test_number_wrong_type_dataframe():
+    df = pd.DataFrame({"a": [1, 2], "b": [3, 4]})
+    assert_wrong(checks.check_number(df, expected=12), "single number", "DataFrame with 4 values")
+
+
+def test_number_bool_is_not_a_number():
+    assert_wrong(checks.check_number(True, expected=1), "True/False (bool)")
+
+
+def test_number_nan():
+    assert_wrong(checks.check_number(float("nan"), expected=1), "NaN")
+
+
+def test_none_and_ellipsis():
+    assert_wrong(checks.check_number(None, expected=1), "None", "assign")
+    assert_wrong(checks.check_number(..., expected=1), "not answered yet")
+    assert_wrong(checks.check_set(None, expected=["A"]), "None")
+    assert_wrong(checks.check_frame(..., pd.DataFrame({"a": [1]})), "not answered yet")
+
+
+# --- check_set ------------------------------------------------------------------------
+
+def test_set_right_in_any_container():
+    want = ["USA", "GBR", "CAN"]
+    for answer in (["CAN", "USA", "GBR"], {"USA", "GBR", "CAN"}, pd.Series(want), pd.Index(want), ("USA", "GBR", "CAN", "USA")):
+        assert checks.check_set(answer, want).correct
+
+
+def test_set_missing_and_extra_counts_without_revealing_names():
+    fb = checks.check_set(["USA", "FRA"], ["USA", "GBR", "CAN"], what="members", hint="Use ISO3 codes.")
+    assert_wrong(fb, "2 of the expected members are missing", "1 of your members should not be there", "Hint: Use ISO3 codes.")
+    assert "GBR" not in fb.message and "CAN" not in fb.message
+
+
+def test_set_wrong_type():
+    assert_wrong(checks.check_set("USA", ["USA"]), "collection", "text (str)")
+    assert_wrong(checks.check_set(3, ["USA"]), "collection", "int")
+    assert_wrong(checks.check_set(pd.DataFrame({"iso3": ["USA"]}), ["USA"]), "whole DataFrame")
+
+
+# --- check_frame ----------------------------------------------------------------------
+
+@pytest.fixture
+def frame():
+    return pd.DataFrame({"year": [1949, 1952, 1955], "members": [12, 14, 15]})
+
+
+def test_frame_right_regardless_of_order_and_index(frame):
+    assert checks.check_frame(frame, frame).correct
+    shuffled = frame.iloc[[2, 0, 1]]
+    assert checks.check_frame(shuffled, frame).correct
+    assert checks.check_frame(shuffled.reset_index(drop=True), frame).correct
+    assert not checks.check_frame(shuffled, frame, check_order=True).correct
+
+
+def test_frame_extra_columns_ignored_when_columns_given(frame):
+    more = frame.assign(extra=1)
+    assert checks.check_frame(more, frame, columns=["year", "members"]).correct
+
+
+def test_frame_wrong_type(frame):
+    assert_wrong(checks.check_frame("a table", frame), "expected a pandas DataFrame", "text (str)")
+    assert_wrong(checks.check_frame(frame["members"], frame), "expected a pandas DataFrame", "Series")
+    assert_wrong(checks.check_frame(None, frame), "None")
+
+
+def test_frame_missing_column_rows_and_values(frame):
+    assert_wrong(checks.check_frame(frame[["year"]], frame), "no column(s) 'members'")
+    assert_wrong(checks.check_frame(frame.head(2), frame), "2 rows; expected 3")
+    wrong = frame.assign(members=[12, 14, 16])
+    assert_wrong(checks.check_frame(wrong, frame, hint="Check 1955."), "some values differ", "Hint: Check 1955.")
+
+
+def test_series(frame):
+    s = frame.set_index("year")["members"]
+    assert checks.check_frame(s, s).correct
+    assert_wrong(checks.check_frame(s * 2, s), "some values differ")
+
+
+# --- check_choice ---------------------------------------------------------------------
+
+def test_choice():
+    opts = ["balancing", "bandwagoning"]
+    assert checks.check_choice(" Balancing ", "balancing", opts).correct
+    assert_wrong(checks.check_choice("bandwagoning", "balancing", opts, hint="Walt."), "not the best answer", "Hint: Walt.")
+    assert_wrong(checks.check_choice("hedging", "balancing", opts), "not one of the options")
+    assert_wrong(checks.check_choice(1, "balancing", opts), "as text")
+
+
+# --- never a traceback ------------------------------------------------------------------
+
+def test_unexpected_errors_become_feedback():
+    class Weird:
+        def __iter__(self):
+            raise RuntimeError("boom")
+
+    fb = checks.check_set(Weird(), ["A"])
+    assert_wrong(fb, "could not be checked", "RuntimeError: boom")
+
+
+def test_feedback_renders_text_and_html():
+    fb = checks.check_number(1, expected=2, hint="<b>x</b>")
+    assert repr(fb) == fb.message
+    html = fb._repr_html_()
+    assert "&lt;b&gt;" in html and 'role="status"' in html

@@ -1,0 +1,308 @@
+"""Curate the course data into ``data/`` and write ``data/datapackage.json``.
+
+Two steps, both re-runnable:
+
+1. ``python tools/curate_data.py sources [SHARED_SOURCES_DIR]`` rebuilds the derived
+   tables (countries, nmc, cow/atop dyad-years) from raw copies of public datasets
+   (default ``../shared/sources``, each folder with a PROVENANCE.md).
+2. ``python tools/curate_data.py package`` (also run at the end of step 1) writes the
+   Frictionless descriptor: schemas from ``RESOURCES`` below, plus each file's size
+   and SHA-256. Run it after editing any hand-curated CSV.
+
+The hand-curated tables (alliances, membership, membership_events) are edited by
+hand with one cited source per row; this script only describes and hashes them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import json
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "data"
+
+CC_BY = {"name": "CC-BY-4.0", "title": "Creative Commons Attribution 4.0",
+         "path": "https://creativecommons.org/licenses/by/4.0/"}
+COW_TERMS = {"name": "COW-terms", "title": "Correlates of War data: free for research and teaching with citation",
+             "path": "https://correlatesofwar.org/data-sets/"}
+ATOP_TERMS = {"name": "ATOP-terms", "title": "ATOP data: free for research and teaching with citation",
+              "path": "http://www.atopdata.org/"}
+
+SRC_COW_STATES = {"title": "Correlates of War Project. 2017. State System Membership List, v2016 "
+                           "(via peacesciencer, Miller 2022)",
+                  "path": "https://correlatesofwar.org/data-sets/state-system-membership/"}
+SRC_NMC = {"title": "Singer, Bremer and Stuckey (1972); Correlates of War National Material Capabilities "
+                    "v7.0 (via peacesciencer, Miller 2022)",
+           "path": "https://correlatesofwar.org/data-sets/national-material-capabilities/"}
+SRC_COW_ALLIANCE = {"title": "Gibler, Douglas M. 2009. International Military Alliances, 1648-2008. CQ Press. "
+                             "Correlates of War Formal Alliances v4.1 (dyad-years via peacesciencer, Miller 2022)",
+                    "path": "https://correlatesofwar.org/data-sets/formal-alliances/"}
+SRC_ATOP = {"title": "Leeds, Ritter, Mitchell and Long. 2002. Alliance Treaty Obligations and Provisions, "
+                     "1815-1944. International Interactions 28: 237-60. ATOP v5.1 (dyad-years via "
+                     "peacesciencer, Miller 2022)",
+            "path": "http://www.atopdata.org/"}
+SRC_CURATED = {"title": "Hand-curated by the book's authors; one primary source per row (columns "
+                        "source_title and source_url)", "path": "membership.csv"}
+
+
+def f(name, type_, description, **constraints):
+    """One schema field."""
+    field = {"name": name, "type": type_, "description": description}
+    if constraints:
+        field["constraints"] = constraints
+    return field
+
+
+def source_fields():
+    return [f("source_title", "string", "Title of the primary source for this row", required=True),
+            f("source_url", "string", "Where the primary source can be read", required=True),
+            f("verified", "boolean", "True if the date was checked against the source's text by the curators")]
+
+
+FLAGS = lambda prefix, names: [f(f"{prefix}_{n}", "integer", f"1 if the pair has a {n} obligation this year",  # noqa: E731
+                                 enum=[0, 1], required=True) for n in names]
+DYAD_KEYS = [f("ccode1", "integer", "COW code of the first state", required=True),
+             f("ccode2", "integer", "COW code of the second state", required=True),
+             f("year", "integer", "Year", required=True)]
+
+RESOURCES = [
+    {
+        "name": "alliances",
+        "path": "alliances.csv",
+        "title": "Modern alliances and security partnerships, 1945-2025",
+        "description": "One row per alliance or partnership: founding treaty, dates, kind and "
+                       "whether it has a collective-defence clause. Hand-curated.",
+        "sources": [SRC_CURATED],
+        "licenses": [CC_BY],
+        "schema": {
+            "fields": [
+                f("alliance_id", "string", "Short identifier", required=True, unique=True, pattern="[a-z0-9-]+"),
+                f("name", "string", "Full name", required=True),
+                f("short_name", "string", "Common short name", required=True),
+                f("kind", "string", "defence pact, intelligence partnership or security partnership",
+                  required=True, enum=["defence pact", "intelligence partnership", "security partnership"]),
+                f("founded", "date", "Date the founding treaty or agreement was signed", required=True),
+                f("in_force", "date", "Date the founding treaty entered into force, if different"),
+                f("ended", "date", "Date of dissolution (empty: still in force)"),
+                f("treaty", "string", "Founding treaty or agreement"),
+                f("collective_defence", "boolean", "Has a mutual-defence clause", required=True),
+                f("defence_clause", "string", "Article holding the mutual-defence clause"),
+                f("headquarters", "string", "Seat of the organisation, if any"),
+                *source_fields(),
+                f("note", "string", "Curators' note"),
+            ],
+            "primaryKey": ["alliance_id"],
+        },
+    },
+    {
+        "name": "membership",
+        "path": "membership.csv",
+        "title": "Membership spells in modern alliances, 1945-2025",
+        "description": "One row per (alliance, country, joined); left is empty while still a member. "
+                       "Hand-curated with a primary source per row.",
+        "sources": [SRC_CURATED],
+        "licenses": [CC_BY],
+        "schema": {
+            "fields": [
+                f("alliance_id", "string", "Alliance (see alliances.csv)", required=True),
+                f("country", "string", "Display name", required=True),
+                f("iso3", "string", "ISO 3166-1 alpha-3 (ISO 3166-3 for dissolved states)",
+                  required=True, pattern="[A-Z]{3}"),
+                f("cow_code", "integer", "Correlates of War state code"),
+                f("joined", "date", "Date membership began (see codebook for conventions)", required=True),
+                f("left", "date", "Date membership ended (empty: still a member)"),
+                *source_fields(),
+                f("note", "string", "Curators' note"),
+            ],
+            "primaryKey": ["alliance_id", "iso3", "joined"],
+            "foreignKeys": [{"fields": ["alliance_id"],
+                             "reference": {"resource": "alliances", "fields": ["alliance_id"]}}],
+        },
+    },
+    {
+        "name": "membership_events",
+        "path": "membership_events.csv",
+        "title": "Dated events in the life of modern alliances",
+        "description": "Withdrawals from integrated commands, suspensions, freezes and invocations. "
+                       "Hand-curated with a primary source per row.",
+        "sources": [SRC_CURATED],
+        "licenses": [CC_BY],
+        "schema": {
+            "fields": [
+                f("alliance_id", "string", "Alliance (see alliances.csv)", required=True),
+                f("iso3", "string", "Country concerned, if any", pattern="[A-Z]{3}"),
+                f("date", "date", "Date of the event", required=True),
+                f("event", "string", "Short label", required=True),
+                f("description", "string", "What happened"),
+                *source_fields(),
+            ],
+            "foreignKeys": [{"fields": ["alliance_id"],
+                             "reference": {"resource": "alliances", "fields": ["alliance_id"]}}],
+        },
+    },
+    {
+        "name": "countries",
+        "path": "countries.csv",
+        "title": "Country identities: COW codes, ISO3 codes and display names",
+        "description": "One row per COW state code (1816-2016 state system). ISO3 from country_converter "
+                       "by name, with explicit codes for historical states (USSR, GDR, Czechoslovakia, "
+                       "Yugoslavia, Yemen PDR) and none for pre-1900 states without an ISO code.",
+        "sources": [SRC_COW_STATES, {"title": "country_converter (Stadler 2017, JOSS 2(16):332)",
+                                     "path": "https://github.com/IndEcol/country_converter"}],
+        "licenses": [COW_TERMS],
+        "schema": {
+            "fields": [
+                f("cow_code", "integer", "COW state code", required=True, unique=True),
+                f("cow_abb", "string", "COW three-letter abbreviation", required=True),
+                f("cow_name", "string", "COW state name", required=True),
+                f("iso3", "string", "ISO 3166-1 alpha-3 (3166-3 for dissolved states); empty if none",
+                  pattern="[A-Z]{3}"),
+                f("country", "string", "Display name used in the book", required=True),
+                f("first_year", "integer", "First year in the COW state system", required=True),
+                f("last_year", "integer", "Last year in the COW state system (2016 = still a state)",
+                  required=True),
+            ],
+            "primaryKey": ["cow_code"],
+        },
+    },
+    {
+        "name": "nmc",
+        "path": "nmc.csv",
+        "title": "COW National Material Capabilities v7.0, 1816-2022",
+        "description": "State-years: military expenditure and personnel, iron and steel, energy, "
+                       "population, urban population and the CINC score, as published.",
+        "sources": [SRC_NMC],
+        "licenses": [COW_TERMS],
+        "schema": {
+            "fields": [
+                f("cow_code", "integer", "COW state code", required=True),
+                f("year", "integer", "Year", required=True, minimum=1816, maximum=2022),
+                f("milex", "number", "Military expenditure, thousands of current US dollars", minimum=0),
+                f("milper", "number", "Military personnel, thousands", minimum=0),
+                f("irst", "number", "Iron and steel production, thousands of tons", minimum=0),
+                f("pec", "number", "Primary energy consumption, thousands of coal-ton equivalents", minimum=0),
+                f("tpop", "number", "Total population, thousands", minimum=0),
+                f("upop", "number", "Urban population, thousands", minimum=0),
+                f("cinc", "number", "Composite Index of National Capability (share of system total)",
+                  minimum=0, maximum=1),
+            ],
+            "primaryKey": ["cow_code", "year"],
+            "foreignKeys": [{"fields": ["cow_code"],
+                             "reference": {"resource": "countries", "fields": ["cow_code"]}}],
+        },
+    },
+    {
+        "name": "cow_alliance_dyads",
+        "path": "cow_alliance_dyads.csv",
+        "title": "COW Formal Alliances v4.1, directed dyad-years 1816-2012",
+        "description": "Each ordered pair of allied states and year, with the types of alliance "
+                       "commitment between them (defence, neutrality, non-aggression, entente).",
+        "sources": [SRC_COW_ALLIANCE],
+        "licenses": [COW_TERMS],
+        "schema": {
+            "fields": [*DYAD_KEYS, *FLAGS("cow", ["defense", "neutral", "nonagg", "entente"])],
+            "primaryKey": ["ccode1", "ccode2", "year"],
+        },
+    },
+    {
+        "name": "atop_alliance_dyads",
+        "path": "atop_alliance_dyads.csv",
+        "title": "ATOP v5.1 alliance obligations, directed dyad-years 1815-2018",
+        "description": "Each ordered pair of allied states and year, with the obligations between them "
+                       "(defence, offence, neutrality, non-aggression, consultation).",
+        "sources": [SRC_ATOP],
+        "licenses": [ATOP_TERMS],
+        "schema": {
+            "fields": [*DYAD_KEYS, *FLAGS("atop", ["defense", "offense", "neutral", "nonagg", "consul"])],
+            "primaryKey": ["ccode1", "ccode2", "year"],
+        },
+    },
+]
+
+# COW codes whose ISO3 code is set by hand: dissolved states (ISO 3166-3) and states that
+# country_converter's name matching cannot place. Continuity states map to today's code.
+ISO3_BY_COW = {
+    260: "DEU",  # German Federal Republic (1955-1990): continued as Germany
+    265: "DDR",  # German Democratic Republic
+    315: "CSK",  # Czechoslovakia
+    345: "SRB",  # Yugoslavia (COW 345 continues as Serbia)
+    365: "RUS",  # Russia (COW 365 covers the Soviet Union, 1922-1991)
+    678: "YEM",  # Yemen Arab Republic, continued as Yemen
+    680: "YMD",  # Yemen People's Republic (South Yemen)
+    300: None,  # Austria-Hungary (to 1918)
+    511: None,  # Zanzibar (1963-1964)
+    730: None,  # Korea (1887-1905)
+    817: None,  # Republic of Vietnam: no ISO code
+}
+DISPLAY_BY_COW = {300: "Austria-Hungary", 511: "Zanzibar", 730: "Korea (1887-1905)", 817: "South Vietnam", 260: "West Germany", 265: "East Germany", 315: "Czechoslovakia", 345: "Yugoslavia / Serbia",
+                  365: "Russia / USSR", 678: "Yemen (North)", 680: "Yemen (South)"}
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def curate_sources(src: Path) -> None:
+    import country_converter as coco
+    import pandas as pd
+
+    ps = src / "peacesciencer"
+    states = pd.read_csv(ps / "cow_states.csv")
+    countries = (states.groupby(["ccode", "stateabb", "statenme"], as_index=False)
+                 .agg(first_year=("styear", "min"), last_year=("endyear", "max"))
+                 .rename(columns={"ccode": "cow_code", "stateabb": "cow_abb", "statenme": "cow_name"}))
+    logging.getLogger("country_converter").setLevel(logging.ERROR)
+    cc = coco.CountryConverter()
+    iso = cc.convert(countries["cow_name"].tolist(), to="ISO3", not_found="")
+    countries["iso3"] = [ISO3_BY_COW[c] if c in ISO3_BY_COW else (i or None)
+                         for c, i in zip(countries["cow_code"], iso)]
+    # states that left the system before 1900 and have no successor code get no ISO3
+    old = (countries["last_year"] < 1900) & ~countries["cow_code"].isin(ISO3_BY_COW)
+    countries.loc[old, "iso3"] = None
+    known = countries["iso3"].notna() & ~countries["cow_code"].isin(DISPLAY_BY_COW)
+    countries["country"] = countries["cow_code"].map(DISPLAY_BY_COW).fillna(countries["cow_name"])
+    countries.loc[known, "country"] = cc.convert(countries.loc[known, "iso3"].tolist(), src="ISO3",
+                                                 to="name_short")
+    cols = ["cow_code", "cow_abb", "cow_name", "iso3", "country", "first_year", "last_year"]
+    countries[cols].sort_values("cow_code").to_csv(DATA / "countries.csv", index=False)
+
+    nmc = pd.read_csv(ps / "cow_nmc.csv").rename(columns={"ccode": "cow_code"})
+    nmc.sort_values(["cow_code", "year"]).to_csv(DATA / "nmc.csv", index=False)
+    for name, out in (("cow_alliance", "cow_alliance_dyads"), ("atop_alliance", "atop_alliance_dyads")):
+        dyads = pd.read_csv(ps / f"{name}.csv")
+        dyads.sort_values(["ccode1", "ccode2", "year"]).to_csv(DATA / f"{out}.csv", index=False)
+
+
+def write_package() -> None:
+    resources = []
+    for spec in RESOURCES:
+        path = DATA / spec["path"]
+        if not path.exists():
+            print(f"skipping {spec['name']}: {path} does not exist yet", file=sys.stderr)
+            continue
+        res = {**spec, "profile": "tabular-data-resource", "format": "csv", "mediatype": "text/csv",
+               "encoding": "utf-8", "bytes": path.stat().st_size, "hash": f"sha256:{sha256(path)}"}
+        res["schema"] = {**spec["schema"], "missingValues": [""]}
+        resources.append(res)
+    package = {
+        "profile": "tabular-data-package",
+        "name": "military-alliances-course-data",
+        "title": "Military Alliances and International Relations: course data",
+        "description": "Alliance membership and military spending data for the open textbook. "
+                       "See data/README.md for the codebook, citations and licence terms.",
+        "licenses": [CC_BY],
+        "resources": resources,
+    }
+    (DATA / "datapackage.json").write_text(json.dumps(package, indent=2, ensure_ascii=False) + "\n")
+
+
+if __name__ == "__main__":
+    step = sys.argv[1] if len(sys.argv) > 1 else "package"
+    if step == "sources":
+        curate_sources(Path(sys.argv[2]) if len(sys.argv) > 2 else ROOT.parent / "shared" / "sources")
+    elif step != "package":
+        sys.exit(__doc__)
+    write_package()
