@@ -1,0 +1,130 @@
+"""Interactive explorers (ipywidgets) that also read well in the static web book.
+
+Each explorer shows its controls and, beside them, a static matplotlib figure of the current
+state. In JupyterLab moving a control redraws the figure; in the web book (where widget
+state is not saved) the controls are replaced by a one-line note and the figure for the
+default settings is shown, so the page never has an empty box.
+
+>>> from alliances import explore
+>>> explore.enlargement("nato", year=1999)   # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import ipywidgets as widgets
+import matplotlib.pyplot as plt
+from IPython.display import display
+
+from . import data, plots
+
+__all__ = ["Explorer", "enlargement", "spending"]
+
+
+class Explorer:
+    """Controls plus a figure redrawn from their values by ``draw(**values) -> Figure``."""
+
+    def __init__(self, title: str, controls: dict[str, widgets.ValueWidget],
+                 draw: Callable[..., plt.Figure]):
+        self.title = title
+        self.controls = controls
+        self.draw = draw
+        self._handle = None
+        for control in controls.values():
+            control.observe(self._redraw, names="value")
+
+    def values(self) -> dict:
+        return {name: c.value for name, c in self.controls.items()}
+
+    def figure(self) -> plt.Figure:
+        """The figure for the current control values (closed, so it is shown only once)."""
+        fig = self.draw(**self.values())
+        plt.close(fig)
+        return fig
+
+    def _redraw(self, _change=None) -> None:
+        if self._handle is not None:
+            self._handle.update(self.figure())
+
+    def _ipython_display_(self) -> None:
+        box = widgets.HBox(list(self.controls.values()), layout=widgets.Layout(flex_flow="row wrap"))
+        bundle = box._repr_mimebundle_()
+        bundle["text/plain"] = (f"[{self.title}: interactive controls. Open this page as a notebook "
+                                "(JupyterLab, Binder or Colab) to change them; the figure below "
+                                "shows the default settings.]")
+        display(bundle, raw=True)
+        self._handle = display(self.figure(), display_id=True)
+
+
+# --- enlargement timeline ------------------------------------------------------------
+
+def _draw_enlargement(alliance: str, year: int) -> plt.Figure:
+    info = data.alliances().set_index("alliance_id").loc[alliance]
+    start = int(info["founded"].year)
+    end = int(info["ended"].year) if not _isna(info["ended"]) else 2025
+    counts = data.member_counts(alliance, start, end)
+    now = data.members(alliance, on=f"{year}-12-31")
+    fig, ax = plots.figure()
+    colour = plots.BLOC_COLORS.get(alliance, plots.COLORS["blue"])
+    ax.step(counts.index, counts.values, where="post", color=colour, linewidth=2, alpha=0.35)
+    upto = counts[counts.index <= year]
+    ax.step(upto.index, upto.values, where="post", color=colour, linewidth=2.5)
+    ax.plot([year], [len(now)], "o", color=colour)
+    ax.set_ylim(0, max(counts.max(), 1) * 1.15)
+    joined = now[now["joined"].dt.year == year]["country"].tolist()
+    note = f"joined in {year}: {', '.join(joined)}" if joined else f"no state joined in {year}"
+    ax.text(0.01, 0.97, f"{len(now)} members on 31 December {year}; {note}", transform=ax.transAxes,
+            va="top", fontsize=8.5, wrap=True)
+    plots.finish(ax, title=f"{info['short_name']} membership, {start}-{end}", xlabel="Year",
+                 ylabel="Member states on 31 December (count)", source="course data, data/membership.csv")
+    return fig
+
+
+def _isna(value) -> bool:
+    return value is None or value != value  # NaT and NaN are not equal to themselves
+
+
+def enlargement(alliance: str = "nato", year: int = 2024) -> Explorer:
+    """Year slider (and alliance picker) -> the alliance's membership up to that year."""
+    table = data.alliances()
+    options = [(row.short_name, row.alliance_id) for row in table.itertuples()]
+    pick = widgets.Dropdown(options=options, value=alliance, description="Alliance")
+    slider = widgets.IntSlider(value=year, min=1945, max=2025, description="Year", continuous_update=False)
+    return Explorer("Alliance enlargement explorer", {"alliance": pick, "year": slider}, _draw_enlargement)
+
+
+# --- spending comparison ----------------------------------------------------------------
+
+MEASURES = {
+    "milex_bn": ("Military expenditure (billions of current USD)", lambda d: d["milex"] / 1e6),
+    "milex_per_capita": ("Military expenditure per person (current USD)",
+                         lambda d: d["milex"] / d["tpop"]),
+    "world_share": ("Share of world military expenditure (%)",
+                    lambda d: 100 * d["milex"] / d.groupby("year")["milex"].transform("sum")),
+}
+
+
+def _draw_spending(countries: tuple[str, ...], measure: str, years: tuple[int, int]) -> plt.Figure:
+    label, compute = MEASURES[measure]
+    table = data.spending()
+    table["value"] = compute(table)
+    chosen = table[table["iso3"].isin(countries) & table["year"].between(*years)]
+    fig, ax = plots.figure()
+    for iso3, rows in chosen.groupby("iso3"):
+        ax.plot(rows["year"], rows["value"], label=rows["country"].iloc[0], linewidth=2)
+    plots.finish(ax, title=f"{label.split(' (')[0]}, {years[0]}-{years[1]}", xlabel="Year", ylabel=label,
+                 source="COW National Material Capabilities v7.0 (data/nmc.csv)")
+    return fig
+
+
+def spending(countries=("USA", "RUS", "CHN", "GBR", "FRA"), measure: str = "milex_bn",
+             years: tuple[int, int] = (1950, 2022)) -> Explorer:
+    """Countries, measure and year range -> lines of military expenditure (COW NMC, to 2022)."""
+    names = data.countries().dropna(subset=["iso3"]).drop_duplicates("iso3")
+    options = sorted((f"{r.country} ({r.iso3})", r.iso3) for r in names.itertuples())
+    pick = widgets.SelectMultiple(options=options, value=tuple(countries), rows=6, description="Countries")
+    what = widgets.Dropdown(options=[(v[0], k) for k, v in MEASURES.items()], value=measure, description="Measure")
+    span = widgets.IntRangeSlider(value=years, min=1816, max=2022, description="Years", continuous_update=False)
+    return Explorer("Military spending explorer", {"countries": pick, "measure": what, "years": span},
+                    _draw_spending)

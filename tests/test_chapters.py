@@ -1,0 +1,103 @@
+"""Every chapter meets the book's minimums: shape, words, figure with alt text, exercises, citations."""
+
+import re
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from test_book import ROOT, toc_files
+
+REFERENCE_PAGES = {"book/index", "book/glossary", "book/bibliography", "book/instructor-guide", "book/data-guide"}
+CHAPTERS = [f for f in toc_files() if f not in REFERENCE_PAGES]
+MIN_WORDS = {"book/nato-structure-and-purpose": 1200}
+SECTIONS = ["Overview", "Prerequisites", "Summary", "Exercises", "Further reading"]
+
+
+def notebook(name):
+    return nbformat.read(ROOT / f"{name}.ipynb", as_version=4)
+
+
+def prose_words(nb):
+    """Words of narrative: markdown cells without directives' option lines, code, roles or labels."""
+    words = 0
+    for cell in nb.cells:
+        if cell.cell_type != "markdown":
+            continue
+        text = re.sub(r"^```\{(solution-start|solution-end)\}.*?```", "", cell.source, flags=re.S | re.M)
+        text = re.sub(r"^\s*:[a-z-]+:.*$", "", text, flags=re.M)  # directive options
+        text = re.sub(r"\{[a-z:]+\}`[^`]*`", "X", text)  # roles count as one word
+        text = re.sub(r"^\(.*\)=$", "", text, flags=re.M)  # labels
+        words += len(re.findall(r"[A-Za-z0-9][A-Za-z0-9'’.,%-]*", text))
+    return words
+
+
+def test_there_are_chapters():
+    assert CHAPTERS, "no chapters in _toc.yml"
+
+
+@pytest.mark.parametrize("name", CHAPTERS)
+def test_chapter_is_a_notebook(name):
+    assert (ROOT / f"{name}.ipynb").is_file(), f"{name} should be an executable notebook"
+
+
+@pytest.mark.parametrize("name", CHAPTERS)
+def test_chapter_shape(name):
+    nb = notebook(name)
+    headings = [line[3:].strip() for c in nb.cells if c.cell_type == "markdown"
+                for line in c.source.splitlines() if line.startswith("## ")]
+    positions = []
+    for section in SECTIONS:
+        assert section in headings, f"{name}: missing '## {section}'"
+        positions.append(headings.index(section))
+    assert positions == sorted(positions), f"{name}: sections out of order {SECTIONS}"
+    assert "Learning objectives" in nb.cells[0].source, f"{name}: no learning objectives in the first cell"
+
+
+@pytest.mark.parametrize("name", CHAPTERS)
+def test_chapter_word_count(name):
+    words = prose_words(notebook(name))
+    assert words >= MIN_WORDS.get(name, 1000), f"{name}: only {words} words of narrative"
+
+
+@pytest.mark.parametrize("name", CHAPTERS)
+def test_chapter_imports_the_package_and_cites(name):
+    nb = notebook(name)
+    code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
+    prose = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
+    assert "from alliances import" in code
+    assert len(set(re.findall(r"\{cite[a-z:]*\}`([^`]+)`", prose))) >= 3, f"{name}: cite at least 3 works"
+    assert re.search(r"\{glue(:text)?\}`", prose), f"{name}: quote computed numbers with glue"
+    assert "NBVAL_CHECK_OUTPUT" in code, f"{name}: pin the key numbers with # NBVAL_CHECK_OUTPUT"
+
+
+@pytest.mark.parametrize("name", CHAPTERS)
+def test_chapter_figures_have_alt_text_and_labels(name):
+    nb = notebook(name)
+    figures = [c for c in nb.cells if c.cell_type == "code" and "plots.finish(" in c.source]
+    assert figures, f"{name}: no figure drawn with plots.finish"
+    for cell in figures:
+        alt = cell.metadata.get("mystnb", {}).get("image", {}).get("alt", "")
+        assert len(alt.split()) >= 8, f"{name}: figure cell without a descriptive alt text"
+        assert any(o.get("data", {}).get("image/png") for o in cell.get("outputs", [])), \
+            f"{name}: figure cell has no stored image output (run `make notebooks`)"
+
+
+@pytest.mark.parametrize("name", CHAPTERS)
+def test_chapter_exercises_have_hint_solution_and_check(name):
+    nb = notebook(name)
+    labels = []
+    for i, cell in enumerate(nb.cells):
+        for label in re.findall(r"```\{exercise\}[^\n]*\n:label: ([\w-]+)", cell.source):
+            labels.append(label)
+            rest = nb.cells[i:]
+            assert any("Hint" in c.source for c in rest[:2] if c.cell_type == "markdown"), f"{label}: no hint"
+            start = next((j for j, c in enumerate(rest) if f"{{solution-start}} {label}" in c.source), None)
+            assert start is not None, f"{label}: no solution-start"
+            end = next(j for j, c in enumerate(rest) if j > start and "{solution-end}" in c.source)
+            after = rest[end + 1] if end + 1 < len(rest) else None
+            assert after is not None and after.cell_type == "code" and "checks.check_" in after.source, \
+                f"{label}: the cell after the solution must run a check"
+            outputs = "".join(str(o) for o in after.get("outputs", []))
+            assert "Correct!" in outputs, f"{label}: the solution does not pass its own check"
+    assert len(labels) >= 2, f"{name}: needs at least 2 exercises"
