@@ -113,3 +113,71 @@ def test_nmc_spending_units_and_coverage():
     assert s["year"].min() == 1816 and s["year"].max() == 2022
     assert (s["milex"].dropna() >= 0).all()
     assert s["iso3"].isna().sum() < len(s) * 0.05  # almost every state-year has an ISO3 code
+
+
+# --- curated membership: facts the book quotes ---------------------------------------------
+
+NATO_COUNTS = {"1949-12-31": 12, "1952-12-31": 14, "1955-12-31": 15, "1982-12-31": 16, "1999-12-31": 19,
+               "2004-12-31": 26, "2009-12-31": 28, "2017-12-31": 29, "2020-12-31": 30, "2023-12-31": 31,
+               "2024-12-31": 32}
+
+
+@pytest.mark.parametrize("day,count", NATO_COUNTS.items())
+def test_nato_member_counts(day, count):
+    assert len(data.members("nato", on=day)) == count
+
+
+def test_nato_founders_and_reunification():
+    founders = set(data.members("nato", on="1949-04-04")["iso3"])
+    assert founders == {"BEL", "CAN", "DNK", "FRA", "ISL", "ITA", "LUX", "NLD", "NOR", "PRT", "GBR", "USA"}
+    assert set(data.members("nato", on="1989-12-31")["cow_code"]) >= {260}
+    after = data.members("nato", on="1990-10-03")
+    assert 255 in set(after["cow_code"]) and 260 not in set(after["cow_code"])
+    assert len(after) == 16  # succession, not accession: no change in the count
+
+
+def test_every_membership_row_has_a_source():
+    m = data.membership()
+    assert m["source_url"].str.startswith("http").all()
+    assert m["source_title"].str.len().gt(5).all()
+    assert (m["left"].isna() | (m["left"] > m["joined"])).all()
+
+
+def test_membership_codes_agree_with_countries_table():
+    m = data.membership().dropna(subset=["cow_code"])
+    c = data.countries().set_index("cow_code")
+    merged = m.join(c[["iso3"]], on="cow_code", rsuffix="_cow")
+    agree = merged["iso3"] == merged["iso3_cow"]
+    historical = merged["iso3"].isin(["SUN", "YUG", "CSK", "DDR"])  # curated table uses ISO 3166-3 codes
+    assert (agree | historical).all(), merged.loc[~(agree | historical), ["country", "iso3", "iso3_cow"]]
+
+
+def test_members_rejects_unknown_alliance():
+    with pytest.raises(data.DataError, match="Unknown alliance 'natoo'.*nato"):
+        data.members("natoo", on="2000-01-01")
+
+
+def nato_pairs_missing(pacts_table, flag, first, last):
+    """(a, b, year) pairs of NATO members on 31 December with no defence pact in the dyad data."""
+    pacts = set(map(tuple, pacts_table.loc[pacts_table[flag] == 1, ["ccode1", "ccode2", "year"]].to_numpy()))
+    missing = []
+    for year in range(first, last + 1):
+        codes = sorted(int(c) for c in data.members("nato", on=f"{year}-12-31")["cow_code"])
+        missing += [(a, b, year) for a in codes for b in codes if a < b and (a, b, year) not in pacts]
+    return missing
+
+
+def test_nato_agrees_with_atop_defence_pacts():
+    """ATOP v5.1 has a defence obligation between every pair of NATO members, 1949-2018."""
+    assert nato_pairs_missing(data.atop_alliances(), "atop_defense", 1949, 2018) == []
+
+
+def test_nato_disagreements_with_cow_are_the_documented_ones():
+    """COW v4.1 agrees for every member that joined before 2004, 1950-2012; it has no NATO
+    dyads for the nine states that joined in 2004 and 2009 (documented in data/README.md)."""
+    missing = nato_pairs_missing(data.cow_alliances(), "cow_defense", 1950, 2012)
+    involved = {c for a, b, _ in missing for c in (a, b)}
+    late = set(data.membership().query("alliance_id == 'nato' and joined.dt.year in [2004, 2009]")["cow_code"])
+    assert len(late) == 9
+    assert all(a in late or b in late for a, b, _ in missing)
+    assert late <= involved and min(y for *_, y in missing) == 2004
