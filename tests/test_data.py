@@ -181,3 +181,41 @@ def test_nato_disagreements_with_cow_are_the_documented_ones():
     assert len(late) == 9
     assert all(a in late or b in late for a, b, _ in missing)
     assert late <= involved and min(y for *_, y in missing) == 2004
+
+
+def iso3s(alliance, on):
+    return set(data.members(alliance, on=on)["iso3"])
+
+
+def test_five_eyes():
+    assert iso3s("five-eyes", "2025-01-01") == {"AUS", "CAN", "NZL", "GBR", "USA"}
+    assert iso3s("five-eyes", "1947-01-01") == {"GBR", "USA"}
+
+
+def test_warsaw_pact_founders_exit_and_end():
+    assert iso3s("warsaw-pact", "1955-05-14") == {"ALB", "BGR", "CSK", "DDR", "HUN", "POL", "ROU", "SUN"}
+    assert "ALB" not in iso3s("warsaw-pact", "1970-01-01")
+    assert "DDR" not in iso3s("warsaw-pact", "1990-10-01")
+    assert iso3s("warsaw-pact", "1991-07-01") == set()
+
+
+def test_csto_dates_and_members():
+    row = data.alliances().set_index("alliance_id").loc["csto"]
+    assert row["founded"] == pd.Timestamp("1992-05-15")  # the treaty, not the 2002 organisation
+    assert "7 October 2002" in row["note"]
+    assert iso3s("csto", "2025-01-01") == {"ARM", "BLR", "KAZ", "KGZ", "RUS", "TJK"}
+    assert iso3s("csto", "1998-01-01") == {"ARM", "AZE", "BLR", "GEO", "KAZ", "KGZ", "RUS", "TJK", "UZB"}
+    assert "UZB" in iso3s("csto", "2010-01-01") and "UZB" not in iso3s("csto", "2015-01-01")
+    freeze = data.events().query("alliance_id == 'csto' and iso3 == 'ARM'")
+    assert freeze["date"].dt.year.tolist() == [2024]
+
+
+def test_article_5_invoked_once():
+    invoked = data.events().query("event == 'Article 5 invoked'")
+    assert invoked["date"].tolist() == [pd.Timestamp("2001-09-12")]
+
+
+def test_every_alliance_has_members_or_a_documented_gap():
+    spells = data.membership()
+    for row in data.alliances().itertuples():
+        assert (spells["alliance_id"] == row.alliance_id).any() or "not yet curated" in row.note, row.alliance_id
