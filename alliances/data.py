@@ -31,6 +31,7 @@ __all__ = [
     "member_counts",
     "countries",
     "spending",
+    "wdi",
     "cow_alliances",
     "atop_alliances",
     "citation",
@@ -193,6 +194,11 @@ def spending() -> pd.DataFrame:
     nmc = load("nmc")
     names = countries()[["cow_code", "iso3", "country"]]
     return nmc.merge(names, on="cow_code", how="left", validate="many_to_one")
+
+
+def wdi() -> pd.DataFrame:
+    """World Bank WDI country-years, 1960-2016: ``milex_gdp_pct``, ``gdp_usd``, ``population``."""
+    return load("wdi")
 
 
 # --- Historical alliance data sets (dyad-years) -------------------------------------

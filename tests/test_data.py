@@ -219,3 +219,28 @@ def test_every_alliance_has_members_or_a_documented_gap():
     spells = data.membership()
     for row in data.alliances().itertuples():
         assert (spells["alliance_id"] == row.alliance_id).any() or "not yet curated" in row.note, row.alliance_id
+
+
+# --- World Bank WDI ------------------------------------------------------------------------
+
+DOCUMENTED_BURDEN_OUTLIERS = {("KWT", 1991), ("NIC", 1990)}  # see data/README.md, wdi.csv caveats
+
+
+def test_wdi_units_and_outliers():
+    w = data.wdi()
+    usa = w[w["iso3"] == "USA"].set_index("year")
+    assert 1.5e13 < usa.loc[2016, "gdp_usd"] < 2.5e13  # ~$18.6 trillion: dollars, not thousands
+    assert 2 < usa.loc[2016, "milex_gdp_pct"] < 5
+    assert 3e8 < usa.loc[2016, "population"] < 3.5e8
+    high = w[w["milex_gdp_pct"] > 50]
+    assert set(zip(high["iso3"], high["year"])) == DOCUMENTED_BURDEN_OUTLIERS
+    assert not w["iso3"].isin(["WLD", "EUU", "HIC", "ARB"]).any()  # aggregates dropped
+
+
+def test_wdi_and_nmc_agree_on_us_spending():
+    """Two sources, one quantity: WDI share x GDP vs COW NMC milex for the US, 2000-2016."""
+    w = data.wdi().query("iso3 == 'USA' and 2000 <= year <= 2016").set_index("year")
+    nmc = data.spending().query("iso3 == 'USA' and 2000 <= year <= 2016").set_index("year")
+    wdi_usd = w["milex_gdp_pct"] / 100 * w["gdp_usd"]
+    ratio = wdi_usd / (nmc["milex"] * 1000)
+    assert ratio.between(0.85, 1.15).all(), ratio.round(3).to_dict()

@@ -5,6 +5,7 @@ Two steps, both re-runnable:
 1. ``python tools/curate_data.py sources [SHARED_SOURCES_DIR]`` rebuilds the derived
    tables (countries, nmc, cow/atop dyad-years) from raw copies of public datasets
    (default ``../shared/sources``, each folder with a PROVENANCE.md).
+   ``python tools/curate_data.py wdi DIR`` tidies the World Bank WDI API files in DIR.
 2. ``python tools/curate_data.py package`` (also run at the end of step 1) writes the
    Frictionless descriptor: schemas from ``RESOURCES`` below, plus each file's size
    and SHA-256. Run it after editing any hand-curated CSV.
@@ -44,6 +45,9 @@ SRC_ATOP = {"title": "Leeds, Ritter, Mitchell and Long. 2002. Alliance Treaty Ob
                      "1815-1944. International Interactions 28: 237-60. ATOP v5.1 (dyad-years via "
                      "peacesciencer, Miller 2022)",
             "path": "http://www.atopdata.org/"}
+SRC_WDI = {"title": "World Bank. World Development Indicators (last updated 2018-02-22): MS.MIL.XPND.GD.ZS "
+                    "(source: SIPRI Military Expenditure Database), NY.GDP.MKTP.CD, SP.POP.TOTL",
+           "path": "https://databank.worldbank.org/source/world-development-indicators"}
 SRC_CURATED = {"title": "Hand-curated by the book's authors; one primary source per row (columns "
                         "source_title and source_url)", "path": "membership.csv"}
 
@@ -220,6 +224,28 @@ RESOURCES = [
             "primaryKey": ["ccode1", "ccode2", "year"],
         },
     },
+    {
+        "name": "wdi",
+        "path": "wdi.csv",
+        "title": "World Bank WDI: military expenditure (% of GDP), GDP and population, 1960-2016",
+        "description": "Country-years from the World Development Indicators (vintage of 22 February 2018): "
+                       "MS.MIL.XPND.GD.ZS (military expenditure, % of GDP; World Bank from SIPRI), "
+                       "NY.GDP.MKTP.CD (GDP, current US dollars) and SP.POP.TOTL (population). Countries "
+                       "only (regional and income aggregates dropped).",
+        "sources": [SRC_WDI],
+        "licenses": [CC_BY],
+        "schema": {
+            "fields": [
+                f("iso3", "string", "ISO 3166-1 alpha-3 (World Bank code)", required=True, pattern="[A-Z]{3}"),
+                f("country", "string", "World Bank country name", required=True),
+                f("year", "integer", "Year", required=True, minimum=1960, maximum=2016),
+                f("milex_gdp_pct", "number", "Military expenditure, % of GDP (MS.MIL.XPND.GD.ZS)", minimum=0),
+                f("gdp_usd", "number", "GDP, current US dollars (NY.GDP.MKTP.CD)", minimum=0),
+                f("population", "number", "Population, total (SP.POP.TOTL)", minimum=0),
+            ],
+            "primaryKey": ["iso3", "year"],
+        },
+    },
 ]
 
 # COW codes whose ISO3 code is set by hand: dissolved states (ISO 3166-3) and states that
@@ -276,6 +302,33 @@ def curate_sources(src: Path) -> None:
         dyads.sort_values(["ccode1", "ccode2", "year"]).to_csv(DATA / f"{out}.csv", index=False)
 
 
+WDI_FILES = {"milex_gdp_pct": "API_MS.MIL.XPND.GD.ZS_DS2_en_csv_v2.csv",
+             "gdp_usd": "API_NY.GDP.MKTP.CD_DS2_en_csv_v2.csv",
+             "population": "API_SP.POP.TOTL_DS2_en_csv_v2.csv"}
+
+
+def curate_wdi(src: Path) -> None:
+    """Tidy the World Bank's wide API CSVs (one per indicator) into one country-year table."""
+    import country_converter as coco
+    import pandas as pd
+
+    logging.getLogger("country_converter").setLevel(logging.ERROR)
+    tables = []
+    for column, name in WDI_FILES.items():
+        wide = pd.read_csv(src / name, skiprows=4, encoding="utf-8-sig")
+        long = wide.melt(id_vars=["Country Name", "Country Code"], value_vars=[c for c in wide if c.isdigit()],
+                         var_name="year", value_name=column)
+        tables.append(long.rename(columns={"Country Name": "country", "Country Code": "iso3"}))
+    wdi = tables[0]
+    for t in tables[1:]:
+        wdi = wdi.merge(t, on=["country", "iso3", "year"], how="outer", validate="one_to_one")
+    wdi["year"] = wdi["year"].astype(int)
+    # keep countries: codes country_converter knows as ISO3 (drops WLD, EUU, HIC and other aggregates)
+    wdi = wdi[wdi["iso3"].isin(set(coco.CountryConverter().data["ISO3"]))]
+    wdi = wdi.dropna(subset=list(WDI_FILES), how="all").sort_values(["iso3", "year"])
+    wdi[["iso3", "country", "year", *WDI_FILES]].to_csv(DATA / "wdi.csv", index=False)
+
+
 def write_package() -> None:
     resources = []
     for spec in RESOURCES:
@@ -303,6 +356,8 @@ if __name__ == "__main__":
     step = sys.argv[1] if len(sys.argv) > 1 else "package"
     if step == "sources":
         curate_sources(Path(sys.argv[2]) if len(sys.argv) > 2 else ROOT.parent / "shared" / "sources")
+    elif step == "wdi":  # python tools/curate_data.py wdi DIR_WITH_THE_THREE_WORLD_BANK_CSVS
+        curate_wdi(Path(sys.argv[2]))
     elif step != "package":
         sys.exit(__doc__)
     write_package()
