@@ -156,8 +156,8 @@ def events() -> pd.DataFrame:
     return load("membership_events")
 
 
-def _check_alliance(alliance: str, table: pd.DataFrame) -> None:
-    known = sorted(table["alliance_id"].unique())
+def _check_alliance(alliance: str) -> None:
+    known = sorted(alliances()["alliance_id"])
     if alliance not in known:
         raise DataError(f"Unknown alliance {alliance!r}. Use one of: {', '.join(known)}.")
 
@@ -165,7 +165,7 @@ def _check_alliance(alliance: str, table: pd.DataFrame) -> None:
 def members(alliance: str, on: str | pd.Timestamp) -> pd.DataFrame:
     """Members of ``alliance`` on the date ``on`` (joined on or before it, not yet left)."""
     spells = membership()
-    _check_alliance(alliance, spells)
+    _check_alliance(alliance)
     day = pd.Timestamp(on)
     active = (spells["alliance_id"] == alliance) & (spells["joined"] <= day)
     active &= spells["left"].isna() | (spells["left"] > day)

@@ -15,11 +15,13 @@ from collections.abc import Callable
 
 import ipywidgets as widgets
 import matplotlib.pyplot as plt
-from IPython.display import display
+from io import BytesIO
+
+from IPython.display import Image, display
 
 from . import data, plots
 
-__all__ = ["Explorer", "enlargement", "spending"]
+__all__ = ["Explorer", "enlargement", "spending", "burden"]
 
 
 class Explorer:
@@ -43,18 +45,24 @@ class Explorer:
         plt.close(fig)
         return fig
 
+    def image(self) -> Image:
+        """The current figure as a PNG image (shown the same way live and in the static book)."""
+        buffer = BytesIO()
+        self.figure().savefig(buffer, format="png")
+        return Image(data=buffer.getvalue(), format="png")
+
     def _redraw(self, _change=None) -> None:
         if self._handle is not None:
-            self._handle.update(self.figure())
+            self._handle.update(self.image())
 
     def _ipython_display_(self) -> None:
         box = widgets.HBox(list(self.controls.values()), layout=widgets.Layout(flex_flow="row wrap"))
         bundle = box._repr_mimebundle_()
-        bundle["text/plain"] = (f"[{self.title}: interactive controls. Open this page as a notebook "
-                                "(JupyterLab, Binder or Colab) to change them; the figure below "
-                                "shows the default settings.]")
+        bundle["text/plain"] = (f"[{self.title}: interactive controls.]\n"
+                                "[Open this page as a notebook (JupyterLab, Binder, Colab) to use them;]\n"
+                                "[the figure below shows the default settings.]")
         display(bundle, raw=True)
-        self._handle = display(self.figure(), display_id=True)
+        self._handle = display(self.image(), display_id=True)
 
 
 # --- enlargement timeline ------------------------------------------------------------
@@ -128,3 +136,39 @@ def spending(countries=("USA", "RUS", "CHN", "GBR", "FRA"), measure: str = "mile
     span = widgets.IntRangeSlider(value=years, min=1816, max=2022, description="Years", continuous_update=False)
     return Explorer("Military spending explorer", {"countries": pick, "measure": what, "years": span},
                     _draw_spending)
+
+
+# --- burden-sharing scatter ----------------------------------------------------------------
+
+def burden_table(alliance: str, year: int):
+    """Members of ``alliance`` at the end of ``year`` with WDI GDP and military burden (% of GDP)."""
+    members = data.members(alliance, on=f"{year}-12-31")[["country", "iso3"]].drop_duplicates("iso3")
+    wdi = data.wdi().query("year == @year")[["iso3", "gdp_usd", "milex_gdp_pct"]]
+    return members.merge(wdi, on="iso3", how="left", validate="one_to_one")
+
+
+def _draw_burden(alliance: str, year: int) -> plt.Figure:
+    table = burden_table(alliance, year).dropna(subset=["gdp_usd", "milex_gdp_pct"])
+    fig, ax = plots.figure()
+    colour = plots.BLOC_COLORS.get(alliance, plots.COLORS["blue"])
+    ax.scatter(table["gdp_usd"] / 1e9, table["milex_gdp_pct"], color=colour, s=30)
+    for row in table.nlargest(5, "gdp_usd").itertuples():
+        ax.annotate(row.country, (row.gdp_usd / 1e9, row.milex_gdp_pct), xytext=(4, 3),
+                    textcoords="offset points", fontsize=8)
+    ax.set_xscale("log")
+    ax.axhline(2, color=plots.COLORS["vermillion"], linestyle="--", linewidth=1, label="2% of GDP")
+    short = data.alliances().set_index("alliance_id").loc[alliance, "short_name"]
+    plots.finish(ax, title=f"{short}: economic size and military burden, {year}",
+                 xlabel="GDP (billions of current US dollars, log scale)",
+                 ylabel="Military expenditure (% of GDP)",
+                 source="World Bank WDI (2018 vintage; SIPRI), data/wdi.csv; members from data/membership.csv")
+    return fig
+
+
+def burden(alliance: str = "nato", year: int = 2016) -> Explorer:
+    """Year slider (1960-2016) and alliance picker -> GDP vs % of GDP for each member."""
+    options = [(r.short_name, r.alliance_id) for r in data.alliances().itertuples()
+               if r.alliance_id in set(data.membership()["alliance_id"])]
+    pick = widgets.Dropdown(options=options, value=alliance, description="Alliance")
+    slider = widgets.IntSlider(value=year, min=1960, max=2016, description="Year", continuous_update=False)
+    return Explorer("Burden-sharing explorer", {"alliance": pick, "year": slider}, _draw_burden)

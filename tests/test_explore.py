@@ -1,0 +1,55 @@
+"""Explorers: a figure for the default state, redrawn when a control moves, a note for static pages."""
+
+import matplotlib
+import pytest
+from IPython.core.interactiveshell import InteractiveShell
+
+matplotlib.use("Agg")
+
+from alliances import explore  # noqa: E402
+
+
+@pytest.mark.parametrize("make,title", [
+    (lambda: explore.enlargement("nato", 1999), "NATO membership"),
+    (lambda: explore.spending(("USA", "RUS"), "world_share", (1950, 2022)), "Share of world military expenditure"),
+    (lambda: explore.burden("nato", 2016), "NATO: economic size and military burden, 2016"),
+])
+def test_default_figure_is_labelled(make, title):
+    fig = make().figure()
+    ax = fig.axes[0]
+    assert ax.get_title(loc="left").startswith(title)
+    assert ax.get_xlabel() and ax.get_ylabel() and fig._supxlabel.get_text().startswith("Source:")
+
+
+def test_moving_a_control_redraws(monkeypatch):
+    exp = explore.enlargement("nato", 1990)
+    shown = []
+
+    class Handle:
+        def update(self, image):
+            shown.append(image)
+
+    exp._handle = Handle()
+    exp.controls["year"].value = 2004
+    assert len(shown) == 1 and shown[0].data.startswith(b"\x89PNG")
+    note = exp.figure().axes[0].texts[0].get_text()
+    assert note.startswith("26 members on 31 December 2004; joined in 2004: Bulgaria")
+
+
+def test_static_rendering_has_a_note_and_a_figure():
+    shell = InteractiveShell.instance()
+    outputs = []
+    monkey = shell.display_pub.publish
+    shell.display_pub.publish = lambda data, **kw: outputs.append(data)
+    try:
+        explore.burden("csto", 2010)._ipython_display_()
+    finally:
+        shell.display_pub.publish = monkey
+    assert "interactive controls" in outputs[0]["text/plain"]
+    assert "application/vnd.jupyter.widget-view+json" in outputs[0]
+    assert "image/png" in outputs[1]
+
+
+def test_burden_table_members_and_values():
+    table = explore.burden_table("nato", 2016)
+    assert len(table) == 28 and table["milex_gdp_pct"].notna().sum() >= 26

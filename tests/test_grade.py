@@ -1,0 +1,176 @@
+"""alliances.grade on crafted submissions: right answers, mistakes, tampering and misbehaving code.
+
+One batch of submissions is graded once (per-cell timeout 5 s) and the tests check its output.
+"""
+
+import csv
+import hashlib
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from alliances import grade, release
+
+FIXTURE = Path(__file__).parent / "fixtures" / "problem-set-demo.ipynb"
+SET = "problem-set-demo"
+EX1 = 'n_founders = int((members["joined"] == 1949).sum())'
+EX2 = 'def joined_after(year):\n    return sorted(members.loc[members["joined"] > year, "country"])'
+UNSORTED = 'def joined_after(year):\n    return list(members.loc[members["joined"] > year, "country"])'
+HINT = " Hint: Compare the joined column with 1949."
+HIDDEN_FAILS = "AssertionError: joined_after(1950) is not a sorted list of the right countries"
+CAP = "; output capped at 1 MB"
+
+
+def student(answers=None, drop=(), tests=None):
+    """The student version with some answer cells filled in, cells dropped or tests edited."""
+    nb = release.student_version(nbformat.read(FIXTURE, as_version=4))
+    for cell in nb.cells:
+        cell.source = {**(answers or {}), **(tests or {})}.get(cell.id, cell.source)
+    nb.cells = [c for c in nb.cells if c.id not in drop]
+    return nb
+
+
+def outside_answer(outside):
+    return (EX1 + "\nimport json, os\nfrom pathlib import Path\n"
+            "Path('relative.txt').write_text('x')\n"
+            "Path('~/in-home.txt').expanduser().write_text('x')\n"
+            f"Path({str(outside)!r}).write_text(json.dumps({{'cwd': os.getcwd(), "
+            "'home': os.path.expanduser('~')}))")
+
+
+def expected_rows(outside):
+    rows = {
+        "a-good": [("ex1", 2, "passed"), ("ex2", 3, "passed")],
+        "b-partial": [("ex1", 2, "passed"), ("ex2", 0, HIDDEN_FAILS)],
+        "c-wrong-types": [
+            ("ex1", 0, "AssertionError: Not quite: expected a number, but your answer is text (str): "
+                       "'3'. Convert it, e.g. with int(...) or float(...)." + HINT),
+            ("ex2", 0, "AssertionError: Not quite: expected a collection (list, set, Series) of names, "
+                       "but your answer is text (str): 'Poland'.")],
+        "d-blank": [("ex1", 0, "not answered"), ("ex2", 0, "not answered")],
+        "e-corrupt": [("ex1", 0, "could not read notebook"), ("ex2", 0, "could not read notebook")],
+        "f-loop": [("ex1", 2, "passed"), ("ex2", 0, "timeout")],
+        "g-crash": [("ex1", 2, "passed"), ("ex2", 0, "kernel died")],
+        "h-sys-exit": [("ex1", 0, "error in your answer: SystemExit: bye"), ("ex2", 3, "passed")],
+        "i-huge-output": [("ex1", 2, "passed" + CAP), ("ex2", 3, "passed" + CAP)],
+        "j-outside": [("ex1", 2, "passed"), ("ex2", 3, "passed")],
+        "k-tampered": [("ex1", 0, "AssertionError: Not quite: 99 is too high." + HINT), ("ex2", 0, HIDDEN_FAILS)],
+        "l-nothing": [("ex1", 0, "not submitted"), ("ex2", 0, "not submitted")],
+    }
+    out = [{"student": s, "set": SET, "exercise": e, "points": str(p), "max_points": "2" if e == "ex1" else "3",
+            "reason": r} for s, rs in rows.items() for e, p, r in rs]
+    return out
+
+
+def digests(folder):
+    return {p: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture(scope="module")
+def batch(tmp_path_factory):
+    root = tmp_path_factory.mktemp("grading")
+    source = root / "exercises"
+    source.mkdir()
+    (source / f"{SET}.ipynb").write_bytes(FIXTURE.read_bytes())
+    outside = root / "outside" / "pwned.txt"
+    outside.parent.mkdir()
+    notebooks = {
+        "a-good": release.answer_key(nbformat.read(FIXTURE, as_version=4)),
+        "b-partial": student({"ex1-answer": EX1, "ex2-answer": UNSORTED}),
+        "c-wrong-types": student({"ex1-answer": 'n_founders = "3"',
+                                  "ex2-answer": "def joined_after(year):\n    return 'Poland'"}),
+        "d-blank": student(),
+        "f-loop": student({"ex1-answer": EX1, "ex2-answer": "while True:\n    pass"}),
+        "g-crash": student({"ex1-answer": EX1, "ex2-answer": "import os\nos._exit(1)"}),
+        "h-sys-exit": student({"ex1-answer": "import sys\nsys.exit('bye')\n" + EX1, "ex2-answer": EX2}),
+        "i-huge-output": student({"ex1-answer": EX1 + "\nfor i in range(20_000):\n    print('spam ' * 20)",
+                                  "ex2-answer": EX2}),
+        "j-outside": student({"ex1-answer": outside_answer(outside), "ex2-answer": EX2}),
+        # Wrong answers, the visible test of ex1 emptied and the test cell of ex2 deleted:
+        "k-tampered": student({"ex1-answer": "n_founders = 99", "ex2-answer": UNSORTED},
+                              drop={"ex2"}, tests={"ex1": "pass"}),
+    }
+    subs = root / "submissions"
+    for name, nb in notebooks.items():
+        (subs / name).mkdir(parents=True)
+        nbformat.write(nb, subs / name / f"{SET}.ipynb")
+    (subs / "e-corrupt").mkdir()
+    (subs / "e-corrupt" / f"{SET}.ipynb").write_text('{"cells": [{"cell_type": "code", "sour')
+    (subs / "l-nothing").mkdir()
+    before = digests(subs)
+    start = time.monotonic()
+    rows = grade.grade(subs, source, root / "grades", timeout=5)
+    seconds = time.monotonic() - start
+    return dict(root=root, subs=subs, out=root / "grades", rows=rows, before=before, outside=outside,
+                seconds=seconds)
+
+
+def test_grades_csv_rows_exactly(batch):
+    with open(batch["out"] / "grades.csv", newline="") as f:
+        got = list(csv.DictReader(f))
+    assert got == expected_rows(batch["outside"])
+    assert batch["seconds"] < 60, batch["seconds"]
+
+
+def test_originals_unchanged(batch):
+    assert digests(batch["subs"]) == batch["before"]
+
+
+def test_feedback_per_student(batch):
+    text = (batch["out"] / "feedback" / "b-partial" / f"{SET}.md").read_text()
+    assert "**Score: 2 / 5 points**" in text
+    assert f"| ex2 | 0 / 3 | {HIDDEN_FAILS} |" in text
+    names = sorted(p.parent.name for p in (batch["out"] / "feedback").glob(f"*/{SET}.md"))
+    assert names == sorted({r["student"] for r in expected_rows(None)})
+
+
+def test_files_written_by_student_code(batch):
+    """Not a sandbox: an absolute path outside the temp folder IS written (documented in grade.py).
+
+    Relative paths and ~ resolve inside the submission's temporary folder, which is deleted.
+    """
+    info = json.loads(batch["outside"].read_text())
+    tmp = Path(info["cwd"])
+    assert tmp.name.startswith("alliances-grade-") and info["home"] == str(tmp / "home")
+    assert not tmp.exists()
+    assert not (Path.cwd() / "relative.txt").exists()
+    assert not (Path.home() / "in-home.txt").exists()
+
+
+def test_missing_folders_are_reported(tmp_path):
+    with pytest.raises(FileNotFoundError, match="no folder"):
+        grade.grade(tmp_path / "nope", FIXTURE.parent, tmp_path / "out")
+    (tmp_path / "subs" / "ann").mkdir(parents=True)
+    with pytest.raises(FileNotFoundError, match="no submissions"):
+        grade.grade(tmp_path / "subs", FIXTURE.parent, tmp_path / "out")
+
+
+def test_unknown_problem_set_gets_a_row(tmp_path):
+    (tmp_path / "subs" / "ann").mkdir(parents=True)
+    (tmp_path / "subs" / "ann" / "problem-set-9.ipynb").write_text("{}")
+    rows = grade.grade(tmp_path / "subs", FIXTURE.parent, tmp_path / "out")
+    assert rows == [{"student": "ann", "set": "problem-set-9", "exercise": "", "points": 0, "max_points": 0,
+                     "reason": f"no problem set problem-set-9.ipynb in {FIXTURE.parent.as_posix()}"}]
+
+
+def test_cli_grade(tmp_path):
+    (tmp_path / "exercises").mkdir()
+    (tmp_path / "exercises" / f"{SET}.ipynb").write_bytes(FIXTURE.read_bytes())
+    (tmp_path / "subs" / "ann").mkdir(parents=True)
+    nbformat.write(student({"ex1-answer": EX1}), tmp_path / "subs" / "ann" / f"{SET}.ipynb")
+    run = lambda *a: subprocess.run([sys.executable, "-m", "alliances", "grade", *a], cwd=tmp_path,
+                                    capture_output=True, text=True, timeout=120, env=os.environ)
+    done = run("subs", "--timeout", "10")
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "grades" / "grades.csv").read_text().splitlines()[1:] == [
+        f"ann,{SET},ex1,2,2,passed", f"ann,{SET},ex2,0,3,not answered"]
+    missing = run("missing")
+    assert missing.returncode == 1
+    assert "error: There is no folder missing with submissions." in missing.stderr
+    assert "Traceback" not in missing.stderr

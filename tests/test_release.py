@@ -1,0 +1,170 @@
+"""alliances.release: student versions hide solutions and hidden tests; markup errors are clear."""
+
+import copy
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+from alliances import release
+
+FIXTURE = Path(__file__).parent / "fixtures" / "problem-set-demo.ipynb"
+ROOT = Path(__file__).resolve().parent.parent
+
+# Exact text that must never reach students.
+SECRETS = [
+    'n_founders = int((members["joined"] == 1949).sum())',
+    'return sorted(members.loc[members["joined"] > year, "country"])',
+    'assert joined_after(1950) == ["Greece", "Poland", "Spain", "Turkey", "West Germany"]',
+    "The Paris Agreements of 1954 ended the occupation",
+    "BEGIN SOLUTION", "END SOLUTION", "HIDDEN TESTS",
+]
+
+
+@pytest.fixture
+def source():
+    return nbformat.read(FIXTURE, as_version=4)
+
+
+def text(nb):
+    return "\n".join(cell.source for cell in nb.cells)
+
+
+def by_id(nb, cid):
+    return next(c for c in nb.cells if c.id == cid)
+
+
+def test_fixture_has_outputs_to_clear(source):
+    assert any(c.get("outputs") for c in source.cells)
+
+
+def test_student_version_has_no_solutions_or_hidden_tests(source):
+    before = copy.deepcopy(source)
+    student = release.student_version(source, "demo")
+    for secret in SECRETS:
+        assert secret not in text(student), secret
+    assert source == before, "the source notebook must not be changed"
+    nbformat.validate(student)
+
+
+def test_student_version_keeps_everything_else(source):
+    student = release.student_version(source, "demo")
+    assert [c.id for c in student.cells] == [c.id for c in source.cells]
+    assert by_id(student, "ex1-answer").source == "# YOUR CODE HERE\nraise NotImplementedError()\nn_founders"
+    ex2 = by_id(student, "ex2-answer").source
+    assert ex2.startswith('def joined_after(year):\n    """Countries in `members`')
+    assert "    # YOUR CODE HERE\n    raise NotImplementedError()\n" in ex2  # indentation kept
+    assert ex2.endswith("joined_after(1990)")
+    assert by_id(student, "ex3-answer").source == "YOUR ANSWER HERE"
+    visible = by_id(student, "ex2").source
+    assert visible == by_id(source, "ex2").source.split("\n### BEGIN HIDDEN")[0]
+    assert by_id(student, "setup").source == by_id(source, "setup").source
+
+
+def test_outputs_cleared(source):
+    for nb in (release.student_version(source, "demo"), release.answer_key(source)):
+        for cell in nb.cells:
+            if cell.cell_type == "code":
+                assert cell.outputs == [] and cell.execution_count is None
+
+
+def test_answer_key_keeps_solutions_and_hidden_tests(source):
+    key = release.answer_key(source)
+    assert [c.source for c in key.cells] == [c.source for c in source.cells]
+    for secret in SECRETS:
+        assert secret in text(key), secret
+
+
+def test_exercises_listed(source):
+    found = release.exercises(source)
+    assert [(e.grade_id, e.points, e.manual) for e in found] == [("ex1", 2, False), ("ex2", 3, False)]
+    assert [source.cells[a].id for a in found[1].answers] == ["ex2-answer"]
+
+
+def test_solution_cells_without_markers():
+    md = new_markdown_cell("My essay.", metadata={"nbgrader": {"solution": True, "grade_id": "essay"}})
+    code = new_code_cell("x = 42", metadata={"nbgrader": {"solution": True, "grade_id": "x"}})
+    student = release.student_version(new_notebook(cells=[md, code]))
+    assert [c.source for c in student.cells] == ["YOUR ANSWER HERE", "# YOUR CODE HERE\nraise NotImplementedError()"]
+
+
+def test_markdown_markers_keep_the_question():
+    md = new_markdown_cell("Explain.\n<!-- BEGIN SOLUTION -->\nBecause.\n<!-- END SOLUTION -->\nThe end.")
+    student = release.student_version(new_notebook(cells=[md]))
+    assert student.cells[0].source == "Explain.\nYOUR ANSWER HERE\nThe end."
+
+
+def bad(*cells):
+    return new_notebook(cells=[new_markdown_cell("Intro"), *cells])
+
+
+@pytest.mark.parametrize("cell, needle", [
+    (new_code_cell("### BEGIN SOLUTION\nx = 1"), "'### BEGIN SOLUTION' on line 1 has no matching '### END SOLUTION'"),
+    (new_code_cell("x = 1\n### END SOLUTION"), "'### END SOLUTION' on line 2 has no '### BEGIN SOLUTION' before it"),
+    (new_code_cell("assert True\n### BEGIN HIDDEN TESTS\nassert 1",
+                   metadata={"nbgrader": {"grade": True, "points": 1, "grade_id": "t"}}),
+     "'### BEGIN HIDDEN TESTS' on line 2 has no matching '### END HIDDEN TESTS'"),
+    (new_markdown_cell("<!-- BEGIN SOLUTION -->\nyes"), "'<!-- BEGIN SOLUTION -->' on line 1 has no matching"),
+    (new_code_cell("assert True", metadata={"nbgrader": {"grade": True, "grade_id": "t1"}}),
+     'a graded cell needs "points"'),
+    (new_code_cell("assert True", metadata={"nbgrader": {"grade": True, "points": 2}}), 'needs a "grade_id"'),
+])
+def test_markup_errors_name_notebook_and_cell(cell, needle):
+    with pytest.raises(release.MarkupError) as err:
+        release.student_version(bad(cell), "ps1.ipynb")
+    assert "ps1.ipynb, cell 2" in str(err.value) and needle in str(err.value), str(err.value)
+
+
+def test_release_writes_student_key_and_readme(tmp_path):
+    src = tmp_path / "exercises"
+    src.mkdir()
+    (src / "problem-set-demo.ipynb").write_bytes(FIXTURE.read_bytes())
+    written = release.release(src, tmp_path / "out")
+    student = nbformat.read(tmp_path / "out/student/problem-set-demo.ipynb", as_version=4)
+    key = nbformat.read(tmp_path / "out/key/problem-set-demo.ipynb", as_version=4)
+    assert SECRETS[0] not in text(student) and SECRETS[0] in text(key)
+    readme = (tmp_path / "out/README.md").read_text()
+    assert "| problem-set-demo | ex1 (2), ex2 (3) | 5 |" in readme
+    assert len(written) == 3
+    assert (src / "problem-set-demo.ipynb").read_bytes() == FIXTURE.read_bytes()
+
+
+def test_release_writes_nothing_when_markup_is_wrong(tmp_path):
+    src = tmp_path / "exercises"
+    src.mkdir()
+    (src / "good.ipynb").write_bytes(FIXTURE.read_bytes())
+    nbformat.write(bad(new_code_cell("### BEGIN SOLUTION\nx = 1")), src / "broken.ipynb")
+    with pytest.raises(release.MarkupError, match=r"broken\.ipynb, cell 2"):
+        release.release(src, tmp_path / "out")
+    assert not (tmp_path / "out").exists()
+
+
+def cli(*args, cwd):
+    return subprocess.run([sys.executable, "-m", "alliances", *args], cwd=cwd,
+                          capture_output=True, text=True, timeout=120)
+
+
+def test_cli_release(tmp_path):
+    (tmp_path / "exercises").mkdir()
+    (tmp_path / "exercises" / "problem-set-demo.ipynb").write_bytes(FIXTURE.read_bytes())
+    done = cli("release", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "Released 1 problem set(s)" in done.stdout
+    assert (tmp_path / "release/student/problem-set-demo.ipynb").is_file()
+
+
+@pytest.mark.parametrize("args, needle", [
+    (["release", "--source", "missing"], "error: There is no folder missing with problem sets."),
+    (["release", "--source", "empty"], "There are no notebooks"),
+    (["release", "--source", "broken"], "error: the problem set markup is wrong"),
+])
+def test_cli_release_errors_are_friendly(tmp_path, args, needle):
+    (tmp_path / "empty").mkdir()
+    (tmp_path / "broken").mkdir()
+    nbformat.write(bad(new_code_cell("x = 1\n### END SOLUTION")), tmp_path / "broken" / "ps.ipynb")
+    done = cli(*args, cwd=tmp_path)
+    assert done.returncode == 1
+    assert needle in done.stderr and "Traceback" not in done.stderr, done.stderr
