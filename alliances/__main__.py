@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import warnings
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -32,7 +33,11 @@ def main(argv: list[str] | None = None) -> int:
     from .release import MarkupError, release
     try:
         if args.command == "release":
-            written = release(args.source, args.out)
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always", UserWarning)
+                written = release(args.source, args.out)
+            for warning in caught:
+                print(f"warning: {warning.message}", file=sys.stderr)
             print(f"Released {len(written) // 2} problem set(s) into {args.out}/ "
                   f"(student/, key/, README.md).")
         else:

@@ -12,15 +12,21 @@ It runs cell by cell in a fresh kernel, so a failing test does not stop the othe
 scores its points if it runs without error, else 0 with the error as the reason. A cell that
 runs longer than ``timeout`` seconds, or a notebook longer than ``notebook_timeout``, scores 0
 for the exercises not yet run ("timeout"), as does a crashed kernel ("kernel died"). Output
-beyond 1 MB per notebook is dropped and noted. Nothing in one notebook can stop the batch.
+beyond 1 MB per notebook is dropped and noted. Any other failure in one notebook becomes rows
+with 0 points and the reason; the batch goes on.
 
 Not a sandbox. The kernel runs as you, with its working directory, ``HOME`` and ``TMPDIR``
 inside the temporary folder (deleted afterwards), so relative paths, ``~`` and temporary files
 land there, and your own IPython/Jupyter/matplotlib settings are not used. Environment variables
 whose names look secret (TOKEN, SECRET, PASSWORD, KEY) are not passed on. Nothing stops the code
 from reading or writing any file you can, by absolute path (including the answer keys), using
-the network, starting processes or exhausting memory. Grade untrusted work inside a container or
-virtual machine, or as a user who can write nowhere that matters.
+the network, exhausting memory, signalling the grader itself or starting processes (the
+kernel's process group is killed after each notebook, but a process that leaves the group or
+outlives a crashed kernel survives). Grade untrusted work inside a container or virtual
+machine, or as a user who can write nowhere that matters.
+
+The kernel is the "python3" kernel of the Python running the grader, so it must have the
+packages the problem sets import (``alliances``, pandas ...).
 """
 
 from __future__ import annotations

@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import copy
 import numbers
+import re
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -224,10 +226,21 @@ machine; it is not a sandbox (see `alliances/grade.py`).
 """
 
 
+def _warn_leaks(student, name: str, has_answers: bool) -> None:
+    if not has_answers:
+        warnings.warn(f"{name}.ipynb has no answer cells (nbgrader markup), so its student "
+                      "version shows everything the key shows.", stacklevel=3)
+    if re.search(r"\{solution(-start)?\}", "\n".join(c.source for c in student.cells)):
+        warnings.warn(f"{name}.ipynb uses MyST {{solution}} directives: release does not remove "
+                      "them. Mark answers with nbgrader markup instead.", stacklevel=3)
+
+
 def release(source_dir, out_dir) -> list[Path]:
     """Write ``out_dir/student/<set>.ipynb``, ``out_dir/key/<set>.ipynb`` and ``out_dir/README.md``.
 
-    Every notebook is checked first; nothing is written if any has a markup error.
+    Every notebook is checked first; nothing is written if any has a markup error. A UserWarning
+    names notebooks whose student version may still show answers (no nbgrader answer cells, or
+    MyST ``{solution}`` directives).
     """
     books = {name: read(path) for name, path in sources(source_dir).items()}
     problems, rows = [], []
@@ -241,6 +254,8 @@ def release(source_dir, out_dir) -> list[Path]:
         rows.append(f"| {name} | {auto} | {sum(e.points for e in found):g} |")
     if problems:
         raise MarkupError("\n".join(problems))
+    for name, nb in books.items():
+        _warn_leaks(student_version(nb, name), name, any(is_answer(c) for c in nb.cells))
     out, written = Path(out_dir), []
     for kind, make in (("student", student_version), ("key", lambda nb, _: answer_key(nb))):
         (out / kind).mkdir(parents=True, exist_ok=True)

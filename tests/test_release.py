@@ -12,7 +12,6 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 from alliances import release
 
 FIXTURE = Path(__file__).parent / "fixtures" / "problem-set-demo.ipynb"
-ROOT = Path(__file__).resolve().parent.parent
 
 # Exact text that must never reach students.
 SECRETS = [
@@ -168,3 +167,17 @@ def test_cli_release_errors_are_friendly(tmp_path, args, needle):
     done = cli(*args, cwd=tmp_path)
     assert done.returncode == 1
     assert needle in done.stderr and "Traceback" not in done.stderr, done.stderr
+
+
+def test_release_warns_when_answers_may_show(tmp_path):
+    src = tmp_path / "exercises"
+    src.mkdir()
+    nbformat.write(bad(new_markdown_cell("```{solution-start} ex1\n```\nThe answer.\n```{solution-end}\n```")),
+                   src / "chapter-copy.ipynb")
+    with pytest.warns(UserWarning) as caught:
+        release.release(src, tmp_path / "out")
+    messages = [str(w.message) for w in caught]
+    assert any("chapter-copy.ipynb has no answer cells" in m for m in messages)
+    assert any("MyST {solution} directives" in m for m in messages)
+    done = cli("release", "--source", "exercises", cwd=tmp_path)
+    assert done.returncode == 0 and "warning: chapter-copy.ipynb has no answer cells" in done.stderr
