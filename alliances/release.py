@@ -100,16 +100,17 @@ def exercises(nb, name: str = "notebook") -> list[Exercise]:
     """Check the markup of ``nb`` and list its graded cells; MarkupError names every problem."""
     problems, found, seen, answers = [], [], {}, []
     for i, cell in enumerate(nb.cells):
-        where = f"{name}, cell {i + 1} ({cell.cell_type}, id {cell_key(cell, i)!r})"
+        key = cell_key(cell, i)
+        where = f"{name}, cell {i + 1} ({cell.cell_type}, id {key!r})"
         for begin, end in _markers(cell):
             try:
                 _spans(cell.source, begin, end)
             except ValueError as err:
                 problems.append(f"{where}: {err}.")
-        if cell_key(cell, i) in seen and (is_answer(cell) or meta(cell).get("grade")):
-            problems.append(f"{where}: the id {cell_key(cell, i)!r} is also used by cell {seen[cell_key(cell, i)]}.")
         if is_answer(cell) or meta(cell).get("grade"):
-            seen[cell_key(cell, i)] = i + 1
+            if key in seen:
+                problems.append(f"{where}: the id {key!r} is also used by cell {seen[key]}.")
+            seen[key] = i + 1
         if is_answer(cell):
             answers.append(i)
         if not meta(cell).get("grade"):
@@ -135,7 +136,10 @@ def exercises(nb, name: str = "notebook") -> list[Exercise]:
 
 
 def _replace(source: str, begin: str, end: str, stub) -> str:
-    """Replace each begin...end block by ``stub(indent)`` lines (``None``: drop the block)."""
+    """Replace each begin...end block by the ``stub`` lines, indented like its begin line.
+
+    ``stub=None`` drops the block.
+    """
     spans, lines = _spans(source, begin, end), source.splitlines()
     for first, last in reversed(spans):
         indent = lines[first][: len(lines[first]) - len(lines[first].lstrip())]

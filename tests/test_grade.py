@@ -14,6 +14,7 @@ import nbformat
 import pytest
 
 from alliances import grade, release
+from alliances.__main__ import main
 
 FIXTURE = Path(__file__).parent / "fixtures" / "problem-set-demo.ipynb"
 SET = "problem-set-demo"
@@ -157,13 +158,16 @@ def test_cli_grade(tmp_path):
     (tmp_path / "exercises" / f"{SET}.ipynb").write_bytes(FIXTURE.read_bytes())
     (tmp_path / "subs" / "ann").mkdir(parents=True)
     nbformat.write(student({"ex1-answer": EX1}), tmp_path / "subs" / "ann" / f"{SET}.ipynb")
-    run = lambda *a: subprocess.run([sys.executable, "-m", "alliances", "grade", *a], cwd=tmp_path,
-                                    capture_output=True, text=True, timeout=120)
-    done = run("subs", "--timeout", "10")
+    done = subprocess.run([sys.executable, "-m", "alliances", "grade", "subs", "--timeout", "10"],
+                          cwd=tmp_path, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
+    assert "Graded 1 student(s)" in done.stdout
     assert (tmp_path / "grades" / "grades.csv").read_text().splitlines()[1:] == [
         f"ann,{SET},ex1,2,2,passed", f"ann,{SET},ex2,0,3,not answered"]
-    missing = run("missing")
-    assert missing.returncode == 1
-    assert "error: There is no folder missing with submissions." in missing.stderr
-    assert "Traceback" not in missing.stderr
+
+
+def test_cli_grade_missing_folder(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    assert main(["grade", "missing"]) == 1
+    err = capsys.readouterr().err
+    assert "error: There is no folder missing with submissions." in err and "Traceback" not in err

@@ -10,6 +10,7 @@ import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from alliances import release
+from alliances.__main__ import main
 
 FIXTURE = Path(__file__).parent / "fixtures" / "problem-set-demo.ipynb"
 
@@ -160,16 +161,17 @@ def test_cli_release(tmp_path):
     (["release", "--source", "empty"], "There are no notebooks"),
     (["release", "--source", "broken"], "error: the problem set markup is wrong"),
 ])
-def test_cli_release_errors_are_friendly(tmp_path, args, needle):
+def test_cli_release_errors_are_friendly(tmp_path, monkeypatch, capsys, args, needle):
     (tmp_path / "empty").mkdir()
     (tmp_path / "broken").mkdir()
     nbformat.write(bad(new_code_cell("x = 1\n### END SOLUTION")), tmp_path / "broken" / "ps.ipynb")
-    done = cli(*args, cwd=tmp_path)
-    assert done.returncode == 1
-    assert needle in done.stderr and "Traceback" not in done.stderr, done.stderr
+    monkeypatch.chdir(tmp_path)
+    assert main(args) == 1
+    err = capsys.readouterr().err
+    assert needle in err and "Traceback" not in err, err
 
 
-def test_release_warns_when_answers_may_show(tmp_path):
+def test_release_warns_when_answers_may_show(tmp_path, monkeypatch, capsys):
     src = tmp_path / "exercises"
     src.mkdir()
     nbformat.write(bad(new_markdown_cell("```{solution-start} ex1\n```\nThe answer.\n```{solution-end}\n```")),
@@ -179,5 +181,13 @@ def test_release_warns_when_answers_may_show(tmp_path):
     messages = [str(w.message) for w in caught]
     assert any("chapter-copy.ipynb has no answer cells" in m for m in messages)
     assert any("MyST {solution} directives" in m for m in messages)
-    done = cli("release", "--source", "exercises", cwd=tmp_path)
-    assert done.returncode == 0 and "warning: chapter-copy.ipynb has no answer cells" in done.stderr
+    monkeypatch.chdir(tmp_path)
+    assert main(["release"]) == 0
+    assert "warning: chapter-copy.ipynb has no answer cells" in capsys.readouterr().err
+
+
+def test_duplicate_grade_ids_are_reported():
+    meta = {"nbgrader": {"grade": True, "points": 1, "grade_id": "t"}}
+    with pytest.raises(release.MarkupError, match=r"ps\.ipynb, cell 3 .*'t' is also used by cell 2"):
+        release.exercises(bad(new_code_cell("assert 1", metadata=meta), new_code_cell("assert 2", metadata=meta)),
+                          "ps.ipynb")
