@@ -162,20 +162,29 @@ def _check_alliance(alliance: str) -> None:
         raise DataError(f"Unknown alliance {alliance!r}. Use one of: {', '.join(known)}.")
 
 
+def _active(spells: pd.DataFrame, day: pd.Timestamp) -> pd.Series:
+    """Rows whose spell covers ``day``: joined on or before it and not yet left."""
+    return (spells["joined"] <= day) & (spells["left"].isna() | (spells["left"] > day))
+
+
+def _spells(alliance: str) -> pd.DataFrame:
+    _check_alliance(alliance)
+    spells = membership()
+    return spells[spells["alliance_id"] == alliance]
+
+
 def members(alliance: str, on: str | pd.Timestamp) -> pd.DataFrame:
     """Members of ``alliance`` on the date ``on`` (joined on or before it, not yet left)."""
-    spells = membership()
-    _check_alliance(alliance)
-    day = pd.Timestamp(on)
-    active = (spells["alliance_id"] == alliance) & (spells["joined"] <= day)
-    active &= spells["left"].isna() | (spells["left"] > day)
-    return spells[active].sort_values(["joined", "country"]).reset_index(drop=True)
+    spells = _spells(alliance)
+    active = spells[_active(spells, pd.Timestamp(on))]
+    return active.sort_values(["joined", "country"]).reset_index(drop=True)
 
 
 def member_counts(alliance: str, start: int, end: int) -> pd.Series:
     """Number of members of ``alliance`` on 31 December of each year from ``start`` to ``end``."""
+    spells = _spells(alliance)
     years = range(start, end + 1)
-    counts = [len(members(alliance, f"{y}-12-31")) for y in years]
+    counts = [int(_active(spells, pd.Timestamp(f"{y}-12-31")).sum()) for y in years]
     return pd.Series(counts, index=pd.Index(years, name="year"), name="members")
 
 
