@@ -167,14 +167,20 @@ def _active(spells: pd.DataFrame, day: pd.Timestamp) -> pd.Series:
     return (spells["joined"] <= day) & (spells["left"].isna() | (spells["left"] > day))
 
 
-def _spells(alliance: str) -> pd.DataFrame:
-    _check_alliance(alliance)
+def _spells(alliance: str | list[str]) -> pd.DataFrame:
+    ids = [alliance] if isinstance(alliance, str) else list(alliance)
+    for one in ids:
+        _check_alliance(one)
     spells = membership()
-    return spells[spells["alliance_id"] == alliance]
+    return spells[spells["alliance_id"].isin(ids)]
 
 
-def members(alliance: str, on: str | pd.Timestamp) -> pd.DataFrame:
-    """Members of ``alliance`` on the date ``on`` (joined on or before it, not yet left)."""
+def members(alliance: str | list[str], on: str | pd.Timestamp) -> pd.DataFrame:
+    """Members of ``alliance`` (or of any alliance in a list) on the date ``on``.
+
+    A member is a spell that began on or before ``on`` and had not yet ended; with a list,
+    a state in several of the alliances has one row per alliance.
+    """
     spells = _spells(alliance)
     active = spells[_active(spells, pd.Timestamp(on))]
     return active.sort_values(["joined", "country"]).reset_index(drop=True)

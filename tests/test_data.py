@@ -244,3 +244,10 @@ def test_wdi_and_nmc_agree_on_us_spending():
     wdi_usd = w["milex_gdp_pct"] / 100 * w["gdp_usd"]
     ratio = wdi_usd / (nmc["milex"] * 1000)
     assert ratio.between(0.85, 1.15).all(), ratio.round(3).to_dict()
+
+
+def test_members_of_several_alliances():
+    both = data.members(["warsaw-pact", "csto"], on="1993-12-31")
+    assert set(both["alliance_id"]) == {"csto"}  # the Warsaw Pact had dissolved
+    many = data.members(["nato", "five-eyes"], on="2025-01-01")
+    assert len(many) == 32 + 5 and many["iso3"].nunique() == 32 + 2  # AUS and NZL are not in NATO
