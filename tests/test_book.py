@@ -1,10 +1,8 @@
 """The web book builds with warnings as errors, with an HTML page for every toc entry."""
 
-import subprocess
-import sys
+import re
 from pathlib import Path
 
-import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -27,16 +25,6 @@ def toc_files():
     return files
 
 
-@pytest.fixture(scope="session")
-def built_book():
-    """Build once per test session, exactly as `make book` does (jupyter-cache keeps reruns fast)."""
-    jb = Path(sys.executable).with_name("jupyter-book")
-    proc = subprocess.run([str(jb), "build", str(ROOT), "-W", "-n", "--keep-going"],
-                          capture_output=True, text=True, cwd=ROOT)
-    assert proc.returncode == 0, f"book build failed:\n{proc.stdout[-6000:]}\n{proc.stderr[-6000:]}"
-    return HTML
-
-
 def test_every_toc_entry_has_a_page(built_book):
     missing = [f for f in toc_files() if not (built_book / f"{f}.html").is_file()]
     assert not missing, f"no HTML page for {missing}"
@@ -49,3 +37,17 @@ def test_toc_files_exist_and_are_named_for_urls():
         assert matches, f"{f} is in _toc.yml but has no source file"
         name = Path(f).name
         assert name == name.lower() and " " not in name and "_" not in name, f"{name}: use lowercase-with-hyphens"
+
+
+def test_page_budget_and_no_third_party_scripts(built_book):
+    """Every page plus its images is at most 1.5 MB and loads no script from another host."""
+    for name in toc_files():
+        page = built_book / f"{name}.html"
+        html = page.read_text(encoding="utf-8")
+        images = {src for src in re.findall(r'<img[^>]+src="([^"]+)"', html) if "://" not in src}
+        size = page.stat().st_size + sum((page.parent / src).resolve().stat().st_size for src in images)
+        assert size <= 1_500_000, f"{name}: {size:,} bytes with its images"
+        external = re.findall(r'<script[^>]+src="(https?://[^"]+)"', html)
+        assert external == [], f"{name} loads third-party scripts: {external}"
+        for tracker in ("googletagmanager", "google-analytics", "plausible.io/js"):
+            assert tracker not in html, f"{name} includes a tracker ({tracker})"
