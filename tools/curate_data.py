@@ -68,6 +68,7 @@ def source_fields():
 
 FLAGS = lambda prefix, names: [f(f"{prefix}_{n}", "integer", f"1 if the pair has a {n} obligation this year",  # noqa: E731
                                  enum=[0, 1], required=True) for n in names]
+TO_ALLIANCES = [{"fields": ["alliance_id"], "reference": {"resource": "alliances", "fields": ["alliance_id"]}}]
 DYAD_KEYS = [f("ccode1", "integer", "COW code of the first state", required=True),
              f("ccode2", "integer", "COW code of the second state", required=True),
              f("year", "integer", "Year", required=True)]
@@ -122,8 +123,7 @@ RESOURCES = [
                 f("note", "string", "Curators' note"),
             ],
             "primaryKey": ["alliance_id", "iso3", "joined"],
-            "foreignKeys": [{"fields": ["alliance_id"],
-                             "reference": {"resource": "alliances", "fields": ["alliance_id"]}}],
+            "foreignKeys": TO_ALLIANCES,
         },
     },
     {
@@ -143,8 +143,7 @@ RESOURCES = [
                 f("description", "string", "What happened"),
                 *source_fields(),
             ],
-            "foreignKeys": [{"fields": ["alliance_id"],
-                             "reference": {"resource": "alliances", "fields": ["alliance_id"]}}],
+            "foreignKeys": TO_ALLIANCES,
         },
     },
     {
