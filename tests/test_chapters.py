@@ -1,5 +1,6 @@
 """Every chapter meets the book's minimums: shape, words, figure with alt text, exercises, citations."""
 
+import os
 import re
 from pathlib import Path
 
@@ -9,7 +10,8 @@ import pytest
 from test_book import ROOT, toc_files
 
 REFERENCE_PAGES = {"book/index", "book/glossary", "book/bibliography", "book/instructor-guide", "book/data-guide"}
-CHAPTERS = [f for f in toc_files() if f not in REFERENCE_PAGES]
+# CHAPTERS="book/a book/b" checks chapters that are not in the toc yet (while they are written).
+CHAPTERS = os.environ.get("CHAPTERS", "").split() or [f for f in toc_files() if f not in REFERENCE_PAGES]
 MIN_WORDS = {"book/nato-structure-and-purpose": 1200}
 SECTIONS = ["Overview", "Prerequisites", "Summary", "Exercises", "Further reading"]
 
