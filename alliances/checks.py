@@ -22,7 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-__all__ = ["Feedback", "check_number", "check_set", "check_frame", "check_choice"]
+__all__ = ["Feedback", "check_number", "check_between", "check_set", "check_frame", "check_choice"]
 
 
 @dataclass(frozen=True)
@@ -121,6 +121,20 @@ def check_number(answer, expected: float, *, rel_tol: float = 0.0, abs_tol: floa
     direction = "too high" if value > expected else "too low"
     unit = f" {units}" if units else ""
     return _wrong(f"{value:,.6g}{unit} is {direction}.", hint)
+
+
+@_guarded
+def check_between(answer, low: float, high: float, *, hint: str = "", units: str = "") -> Feedback:
+    """Is ``answer`` a number in the plausible range [low, high]? (A visible test that gives nothing away.)"""
+    value, problem = _as_number(answer)
+    if problem:
+        return _wrong(problem, hint)
+    if np.isnan(value):
+        return _wrong("your answer is NaN (not a number): check for missing values.", hint)
+    if low <= value <= high:
+        return Feedback(True, "Plausible: the value is in the expected range (it is checked exactly when graded).")
+    unit = f" {units}" if units else ""
+    return _wrong(f"{value:,.6g}{unit} is outside the plausible range {low:,.6g} to {high:,.6g}{unit}.", hint)
 
 
 def _as_labels(answer) -> tuple[set | None, str | None]:

@@ -115,6 +115,18 @@ def test_series(frame):
     assert_wrong(checks.check_frame(s * 2, s), "some values differ")
 
 
+# --- check_between --------------------------------------------------------------------
+
+def test_between():
+    assert checks.check_between(42.0, 0, 100).correct
+    assert checks.check_between(0, 0, 100).correct and checks.check_between(100, 0, 100).correct
+    assert "Plausible" in checks.check_between(5, 0, 100).message
+    assert_wrong(checks.check_between(420, 0, 100, units="%", hint="A share."), "outside the plausible range 0 to 100 %", "Hint: A share.")
+    assert_wrong(checks.check_between("42", 0, 100), "expected a number")
+    assert_wrong(checks.check_between(float("nan"), 0, 100), "NaN")
+    assert_wrong(checks.check_between(..., 0, 100), "not answered")
+
+
 # --- check_choice ---------------------------------------------------------------------
 
 def test_choice():
