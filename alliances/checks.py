@@ -22,7 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-__all__ = ["Feedback", "check_number", "check_between", "check_set", "check_frame", "check_choice"]
+__all__ = ["Feedback", "check_number", "check_between", "check_set", "check_frame", "check_choice", "check_axes"]
 
 
 @dataclass(frozen=True)
@@ -215,3 +215,25 @@ def check_choice(answer, expected: str, options: Iterable[str], *, hint: str = "
     if norm not in {o.lower() for o in opts}:
         return _wrong(f"{answer!r} is not one of the options {opts}.", hint)
     return _right() if norm == expected.lower() else _wrong(f"{answer!r} is not the best answer.", hint)
+
+
+@_guarded
+def check_axes(answer, *, n_points: int | None = None, hint: str = "") -> Feedback:
+    """Is ``answer`` a matplotlib Axes with a title, both axis labels and a line (of ``n_points``)?"""
+    from matplotlib.axes import Axes
+
+    if not isinstance(answer, Axes):
+        return _wrong(f"expected a matplotlib Axes (e.g. ax from fig, ax = plots.figure()), "
+                      f"but your answer is {_describe(answer)}.", hint)
+    title = answer.get_title() or answer.get_title(loc="left") or answer.get_title(loc="right")
+    missing = [name for name, text in [("a title", title), ("an x-axis label", answer.get_xlabel()),
+                                       ("a y-axis label", answer.get_ylabel())] if not text.strip()]
+    if missing:
+        return _wrong(f"the figure has no {' and no '.join(m.split(' ', 1)[1] for m in missing)}.", hint)
+    lines = answer.get_lines()
+    if not lines:
+        return _wrong("the figure has no line: draw one with ax.plot(x, y).", hint)
+    if n_points is not None and not any(len(line.get_xdata()) == n_points for line in lines):
+        sizes = sorted({len(line.get_xdata()) for line in lines})
+        return _wrong(f"expected a line with {n_points} points, but the lines have {sizes}.", hint)
+    return _right()

@@ -202,7 +202,7 @@ def countries() -> pd.DataFrame:
 
 
 def spending() -> pd.DataFrame:
-    """Military expenditure by country-year from COW NMC v7.0 (``milex_usd`` in current US dollars).
+    """State-years from COW NMC v7.0: ``milex`` in thousands of current US dollars, ``milper`` in thousands.
 
     Adds ``iso3`` and ``country`` from :func:`countries`.
     """

@@ -127,6 +127,23 @@ def test_between():
     assert_wrong(checks.check_between(..., 0, 100), "not answered")
 
 
+# --- check_axes -------------------------------------------------------------------------
+
+def test_axes():
+    from alliances import plots
+    fig, ax = plots.figure()
+    assert_wrong(checks.check_axes(ax), "no title and no x-axis label and no y-axis label")
+    ax.plot([1, 2, 3], [1, 4, 9])
+    plots.finish(ax, title="T", xlabel="x", ylabel="y (units)", source="S")
+    assert checks.check_axes(ax, n_points=3).correct
+    assert_wrong(checks.check_axes(ax, n_points=4, hint="All years."), "a line with 4 points", "Hint: All years.")
+    assert_wrong(checks.check_axes(fig), "expected a matplotlib Axes", "Figure")
+    fig2, ax2 = plots.figure()
+    plots.finish(ax2, title="T", xlabel="x", ylabel="y", source="S")
+    assert_wrong(checks.check_axes(ax2), "no line")
+    plots.plt.close("all")
+
+
 # --- check_choice ---------------------------------------------------------------------
 
 def test_choice():
