@@ -8,7 +8,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: book test lab notebooks data clean
+.PHONY: book test lab notebooks student data clean
 
 $(STAMP): requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,11 @@ lab: $(STAMP)
 notebooks: $(STAMP)
 	$(BIN)/jupyter nbconvert --to notebook --execute --inplace \
 	  --ExecutePreprocessor.record_timing=False book/*.ipynb
+
+# Regenerate the committed student versions of the problem sets (a test fails when they drift).
+student: $(STAMP)
+	$(BIN)/python -m alliances release --source exercises --out release
+	rm -rf exercises/student && cp -r release/student exercises/student
 
 # Rebuild data/ from raw copies in ../shared/sources and re-hash data/datapackage.json.
 data: $(STAMP)

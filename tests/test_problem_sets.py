@@ -1,0 +1,149 @@
+"""The course's problem sets in exercises/: markup, student versions, and grading of key, blank and wrong answers.
+
+Every set is graded three times in one batch (three "students": the answer key, the blank
+student version, and a version whose every answer is a plausible mistake from
+tests/fixtures/problem-set-wrong-answers.json). The key must earn full points, the blank
+version 0 with "not answered", and each mistake 0 with the exercise's hint in the reason.
+"""
+
+import csv
+import json
+import re
+import multiprocessing
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from alliances import grade, release
+
+ROOT = Path(__file__).resolve().parents[1]
+SOURCE = ROOT / "exercises"
+STUDENT = SOURCE / "student"
+WRONG = json.loads((ROOT / "tests" / "fixtures" / "problem-set-wrong-answers.json").read_text())
+SETS = sorted(p.stem for p in SOURCE.glob("*.ipynb"))
+
+
+def source(name):
+    return release.read(SOURCE / f"{name}.ipynb")
+
+
+def auto_exercises(name):
+    return [e for e in release.exercises(source(name), name) if not e.manual]
+
+
+def test_there_are_five_sets_with_at_least_thirty_autograded_exercises():
+    assert len(SETS) >= 5, SETS
+    assert sum(len(auto_exercises(s)) for s in SETS) >= 30
+
+
+@pytest.mark.parametrize("name", SETS)
+def test_every_exercise_has_points_a_hint_and_a_check_with_that_hint(name):
+    nb = source(name)
+    for ex in auto_exercises(name):
+        assert ex.points > 0, ex.grade_id
+        text = nb.cells[ex.answers[0] - 1].source
+        assert re.search(rf"\({ex.points:g} points?\)", text), f"{name} {ex.grade_id}: no points in the title"
+        hint = re.search(r"<summary>Hint</summary>\s*(.+?)\s*</details>", text, re.S)
+        assert hint, f"{name} {ex.grade_id}: no hint"
+        test = nb.cells[ex.index].source
+        assert "checks.check_" in test and "### BEGIN HIDDEN TESTS" in test, f"{name} {ex.grade_id}"
+        assert hint.group(1).strip() in test, f"{name} {ex.grade_id}: the checks should give the hint"
+
+
+@pytest.mark.parametrize("name", SETS)
+def test_committed_student_version_matches_the_source(name):
+    committed = nbformat.read(STUDENT / f"{name}.ipynb", as_version=4)
+    fresh = release.student_version(source(name), name)
+    assert [(c.cell_type, c.source, c.metadata) for c in committed.cells] == \
+           [(c.cell_type, c.source, c.metadata) for c in fresh.cells], \
+        f"exercises/student/{name}.ipynb is out of date: run `make student`"
+    assert all(not c.get("outputs") for c in committed.cells if c.cell_type == "code")
+
+
+def solution_lines(nb):
+    """Lines inside solution and hidden-test blocks that are specific enough to search for."""
+    found = []
+    for cell in nb.cells:
+        inside = False
+        for line in cell.source.splitlines():
+            text = line.strip()
+            if text.startswith(("### BEGIN SOLUTION", "### BEGIN HIDDEN TESTS", "<!-- BEGIN SOLUTION")):
+                inside = True
+            elif text.startswith(("### END SOLUTION", "### END HIDDEN TESTS", "<!-- END SOLUTION")):
+                inside = False
+            elif inside and len(text) > 25:
+                found.append(text)
+    return found
+
+
+@pytest.mark.parametrize("name", SETS)
+def test_no_solution_or_hidden_test_survives_in_the_student_versions(name, tmp_path):
+    release.release(SOURCE, tmp_path)
+    secret = solution_lines(source(name))
+    assert len(secret) >= 5
+    for path in (tmp_path / "student" / f"{name}.ipynb", STUDENT / f"{name}.ipynb"):
+        text = path.read_text()
+        leaked = [line for line in secret if json.dumps(line)[1:-1] in text]
+        assert not leaked, f"{path} shows solution text: {leaked[:3]}"
+        assert "HIDDEN TESTS" not in text
+
+
+def _grade_job(job):
+    subs, student, name = job
+    found = release.exercises(source(name), name)
+    return [(student, name, *row) for row in
+            grade.grade_one(Path(subs) / student / f"{name}.ipynb", source(name), found, timeout=60)]
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory):
+    """Grade key, blank and wrong versions of every set in parallel; rows by (student, set, exercise)."""
+    subs = tmp_path_factory.mktemp("submissions")
+    for name in SETS:
+        key = source(name)
+        blank = release.student_version(key, name)
+        wrong = release.student_version(key, name)
+        for i, cell in enumerate(wrong.cells):
+            cell.source = WRONG[name].get(release.cell_key(cell, i), cell.source)
+        for student, nb in (("key", key), ("blank", blank), ("wrong", wrong)):
+            (subs / student).mkdir(exist_ok=True)
+            nbformat.write(nb, subs / student / f"{name}.ipynb")
+    jobs = [(str(subs), s, n) for s in ("key", "blank", "wrong") for n in SETS]
+    # Two worker processes (each grading runs its own kernels); spawn keeps them clean.
+    with ProcessPoolExecutor(max_workers=2, mp_context=multiprocessing.get_context("spawn")) as pool:
+        results = [row for rows in pool.map(_grade_job, jobs) for row in rows]
+    return {(s, n, e): (points, most, why) for s, n, e, points, most, why in results}
+
+
+def test_every_set_is_in_the_wrong_answer_fixture():
+    assert sorted(WRONG) == SETS
+    for name in SETS:
+        assert sorted(WRONG[name]) == sorted(f"{e.grade_id}-answer" for e in auto_exercises(name))
+
+
+@pytest.mark.parametrize("name", SETS)
+def test_the_key_earns_full_points(name, graded):
+    for ex in auto_exercises(name):
+        assert graded["key", name, ex.grade_id] == (ex.points, ex.points, "passed")
+
+
+@pytest.mark.parametrize("name", SETS)
+def test_the_blank_student_version_scores_zero_and_says_not_answered(name, graded):
+    for ex in auto_exercises(name):
+        assert graded["blank", name, ex.grade_id] == (0, ex.points, "not answered")
+    manual = [e for e in release.exercises(source(name), name) if e.manual]
+    assert manual and all(graded["blank", name, e.grade_id][2] == "graded by hand" for e in manual)
+
+
+@pytest.mark.parametrize("name", SETS)
+def test_a_plausible_wrong_answer_scores_zero_and_gets_the_hint(name, graded):
+    nb = source(name)
+    for ex in auto_exercises(name):
+        points, _, why = graded["wrong", name, ex.grade_id]
+        hint = re.search(r"<summary>Hint</summary>\s*(.+?)\s*</details>",
+                         nb.cells[ex.answers[0] - 1].source, re.S).group(1).strip()
+        assert points == 0, f"{name} {ex.grade_id}: the wrong answer passed"
+        assert why.startswith("AssertionError: ") and "Not quite" in why and f"Hint: {hint[:60]}" in why, \
+            f"{name} {ex.grade_id}: {why}"
