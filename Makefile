@@ -8,7 +8,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: book test lab notebooks student data clean
+.PHONY: book student-book test lab notebooks student data clean
 
 $(STAMP): requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -19,6 +19,10 @@ $(STAMP): requirements.txt pyproject.toml
 book: $(STAMP)
 	$(BIN)/jupyter-book build . -W -n --keep-going
 	@echo "Open _build/html/index.html in a browser."
+
+# The student edition: every solution removed (tools/student_edition.py) -> _build/student/_build/html
+student-book: $(STAMP)
+	$(BIN)/python tools/student_edition.py _build/student
 
 test: $(STAMP)
 	$(BIN)/python -m pytest

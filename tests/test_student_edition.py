@@ -1,0 +1,67 @@
+"""The student edition of the web book (tools/student_edition.py) has no solution text; the full edition has it."""
+
+import html
+import importlib.util
+import re
+from pathlib import Path
+
+import nbformat
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+spec = importlib.util.spec_from_file_location("student_edition", ROOT / "tools" / "student_edition.py")
+student_edition = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(student_edition)
+
+CHAPTERS = sorted(p.stem for p in (ROOT / "book").glob("*.ipynb"))
+
+
+def page_text(path: Path) -> str:
+    return html.unescape(re.sub(r"<[^>]+>", "", path.read_text(encoding="utf-8")))
+
+
+def solution_lines(name):
+    """Code lines of a chapter's solutions that appear nowhere else in the notebook."""
+    nb = nbformat.read(ROOT / "book" / f"{name}.ipynb", as_version=4)
+    lines, elsewhere, inside = [], [], False
+    for cell in nb.cells:
+        if cell.cell_type == "markdown" and "{solution-start}" in cell.source:
+            inside = True
+        elif cell.cell_type == "markdown" and "{solution-end}" in cell.source:
+            inside = False
+        elif inside and cell.cell_type == "code":
+            lines += [line.strip() for line in cell.source.splitlines() if len(line.strip()) > 20]
+        else:
+            elsewhere.append(cell.source)
+    rest = "\n".join(elsewhere)
+    return [line for line in lines if line not in rest]
+
+
+@pytest.fixture(scope="session")
+def student_html(tmp_path_factory):
+    return student_edition.build(tmp_path_factory.mktemp("student-edition")) / "book"
+
+
+def test_strip_solutions_removes_the_solution_and_its_check_only():
+    md, code = nbformat.v4.new_markdown_cell, nbformat.v4.new_code_cell
+    nb = nbformat.v4.new_notebook(cells=[
+        md("```{exercise} E\n:label: e\n```"), code("answer = ..."),
+        md("```{solution-start} e\n:class: dropdown\n```"), code("answer = 42"), md("Because."),
+        md("```{solution-end}\n```"), code("checks.check_number(answer, expected=42)"), code("print('next')")])
+    assert student_edition.strip_solutions(nb) == 1
+    assert [c.source for c in nb.cells] == ["```{exercise} E\n:label: e\n```", "answer = ...", "print('next')"]
+    broken = nbformat.v4.new_notebook(cells=[md("```{solution-start} e\n```"), code("answer = 42")])
+    with pytest.raises(ValueError, match="no {solution-end}"):
+        student_edition.strip_solutions(broken)
+
+
+@pytest.mark.parametrize("name", CHAPTERS)
+def test_student_edition_has_no_solution_text(name, student_html, built_book):
+    secret = solution_lines(name)
+    assert secret, f"{name}: no solutions found"
+    full = page_text(built_book / "book" / f"{name}.html")
+    assert any(line in full for line in secret), "the full edition should show the solutions (collapsed)"
+    student = page_text(student_html / f"{name}.html")
+    leaked = [line for line in secret if line in student]
+    assert not leaked, f"{name}: solution text in the student edition: {leaked[:3]}"
+    assert "(student edition)" in student
