@@ -2,9 +2,9 @@
 
 Every page loads without console errors; navigation and search find chapters; solutions stay
 hidden until clicked; figures are images with alt text. Screenshots of the landing page and one
-chapter are saved under _build/screenshots. `.ci/run` installs Debian's Chromium; without it
-these tests are skipped with that reason. (Accessibility checks with axe-core are not yet part
-of the suite: the theme's header buttons and dropdown summaries still have serious findings.)
+chapter are saved under _build/screenshots; axe-core (bundled by the axe-playwright-python
+package, no download) finds no serious or critical accessibility violations on any page.
+`.ci/run` installs Debian's Chromium; without it these tests are skipped with that reason.
 """
 
 import functools
@@ -67,6 +67,17 @@ def test_page_loads_without_errors_and_images_have_alt(site, page, name):
     missing_alt = page.eval_on_selector_all(
         "article img", "imgs => imgs.filter(i => !(i.getAttribute('alt') || '').trim()).map(i => i.src)")
     assert missing_alt == [], f"{name}: images without alt text {missing_alt}"
+
+
+@pytest.mark.parametrize("name", toc_files() + ["search"])
+def test_page_has_no_serious_accessibility_violations(site, page, name):
+    from axe_playwright_python.sync_playwright import Axe
+
+    page.goto(f"{site}/{name}.html", wait_until="networkidle")
+    violations = Axe().run(page).response["violations"]
+    serious = [f"{v['id']} ({v['impact']}): {v['help']} - {v['nodes'][0]['html'][:120]}"
+               for v in violations if v["impact"] in ("serious", "critical")]
+    assert serious == [], f"{name}: " + "\n".join(serious)
 
 
 def test_figures_are_images_with_alt_text(site, page):

@@ -1,0 +1,51 @@
+"""Small fixes to the theme's HTML, applied while each page is written.
+
+1. Drop duplicate <script> entries. sphinx-thebe and sphinx-togglebutton register their inline
+   configuration scripts twice under Jupyter Book 1 (once with filename ``None``, once with
+   ``''``), so every page declared ``const THEBE_JS_URL`` twice and the browser logged a
+   SyntaxError. Keep the first copy.
+2. Name the sidebar's expand/collapse toggles. pydata-sphinx-theme renders them as
+   ``<summary>`` elements holding only an icon, which screen readers announce without a name
+   (axe-core rule ``summary-name``, impact serious). Give each an ``aria-label``.
+3. Docutils marks bibliography entries ``role="doc-biblioentry"`` inside a ``role="list"``;
+   that role is deprecated and axe-core reports the list as lacking list items
+   (``aria-required-children``, critical). Use ``role="listitem"``.
+"""
+
+from markupsafe import Markup
+
+_TOGGLE = '<summary><span class="toctree-toggle" role="presentation">'
+_NAMED = '<summary aria-label="Show or hide the sections of this chapter"><span class="toctree-toggle" role="presentation">'
+
+
+def _dedupe(context):
+    seen, unique = set(), []
+    for script in context.get("script_files", []):
+        key = (getattr(script, "filename", None) or "", getattr(script, "attributes", {}).get("body"))
+        if key not in seen:
+            seen.add(key)
+            unique.append(script)
+    context["script_files"] = unique
+
+
+def _name_toggles(context):
+    make = context.get("generate_toctree_html")
+    if make is None:
+        return
+
+    def named(*args, **kwargs):
+        return Markup(str(make(*args, **kwargs)).replace(_TOGGLE, _NAMED))
+
+    context["generate_toctree_html"] = named
+
+
+def _fix(app, pagename, templatename, context, doctree):
+    _dedupe(context)
+    _name_toggles(context)
+    if "body" in context:
+        context["body"] = context["body"].replace(' role="doc-biblioentry"', ' role="listitem"')
+
+
+def setup(app):
+    app.connect("html-page-context", _fix, priority=900)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}
