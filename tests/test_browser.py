@@ -118,3 +118,40 @@ def test_screenshots_of_landing_page_and_a_chapter(site, page):
         page.goto(f"{site}/{path}", wait_until="networkidle")
         page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=False)
         assert (SHOTS / f"{name}.png").stat().st_size > 10_000
+
+
+def test_phone_width_has_no_sideways_scrolling(browser, site):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True)
+    page = context.new_page()
+    try:
+        for name in ("book/index", "book/nato-structure-and-purpose", "book/glossary"):
+            page.goto(f"{site}/{name}.html", wait_until="networkidle")
+            overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+            assert overflow <= 1, f"{name}: the page is {overflow}px wider than a phone screen"
+            widths = page.eval_on_selector_all("article img", "imgs => imgs.map(i => i.getBoundingClientRect().width)")
+            assert all(0 < w <= 390 for w in widths), f"{name}: figure widths {widths}"
+        page.screenshot(path=str(SHOTS / "phone-glossary.png"))
+    finally:
+        context.close()
+
+
+def test_dark_mode_figures_keep_an_opaque_white_background(browser, site):
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme="dark")
+    page = context.new_page()
+    try:
+        page.goto(f"{site}/book/nato-structure-and-purpose.html", wait_until="networkidle")
+        assert page.evaluate("document.documentElement.dataset.theme") == "dark"
+        figure = page.locator("figure img").first
+        figure.scroll_into_view_if_needed()
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        shot = SHOTS / "dark-mode-figure.png"
+        figure.screenshot(path=str(shot))
+        import matplotlib.image
+
+        pixels = matplotlib.image.imread(shot)
+        # 12 px in from each corner, inside the theme's border. The theme dims images in dark mode
+        # (white shows as light grey, about 0.86); a transparent figure would show the dark page (~0.1).
+        corners = [pixels[12, 12], pixels[12, -13], pixels[-13, 12], pixels[-13, -13]]
+        assert all(c[:3].min() > 0.8 for c in corners), f"figure background is not light in dark mode: {corners}"
+    finally:
+        context.close()
