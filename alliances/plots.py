@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import matplotlib.pyplot as plt
 from cycler import cycler
+from matplotlib.ticker import MaxNLocator
 
 __all__ = ["COLORS", "PALETTE", "BLOC_COLORS", "apply_style", "figure", "finish"]
 
@@ -79,7 +80,9 @@ def figure(nrows: int = 1, ncols: int = 1, **kwargs):
 def finish(ax, *, title: str, xlabel: str, ylabel: str, source: str, legend: bool | None = None):
     """Label a figure: title, axis labels (give units), and a source line under the plot.
 
-    Raises ``ValueError`` if any label is empty, so no figure leaves without them.
+    Raises ``ValueError`` if any label is empty, so no figure leaves without them. A legend is
+    added when the plot has labelled artists and none was drawn yet; an x axis labelled "Year"
+    gets whole-number ticks.
     """
     for label, value in (("title", title), ("xlabel", xlabel), ("ylabel", ylabel), ("source", source)):
         if not value or not str(value).strip():
@@ -87,8 +90,10 @@ def finish(ax, *, title: str, xlabel: str, ylabel: str, source: str, legend: boo
     ax.set_title(title, loc="left")
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
-    if legend or (legend is None and ax.get_legend_handles_labels()[0]):
+    if ax.get_legend() is None and (legend or (legend is None and ax.get_legend_handles_labels()[0])):
         ax.legend()
+    if xlabel.strip().lower().startswith("year"):
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     text = source if source.lower().startswith("source") else f"Source: {source}"
     # supxlabel takes part in the constrained layout, so the line never overlaps the axes
     ax.figure.supxlabel(text, x=0.01, ha="left", fontsize=8, color="#444444")

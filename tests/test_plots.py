@@ -19,6 +19,17 @@ def test_finish_labels_everything():
     matplotlib.pyplot.close(fig)
 
 
+def test_finish_keeps_a_custom_legend_and_gives_years_whole_ticks():
+    fig, ax = plots.figure()
+    ax.plot([1995, 2000, 2005], [1, 2, 3], label="NATO")
+    ax.legend(loc="upper left", fontsize=8)
+    plots.finish(ax, title="t", xlabel="Year", ylabel="y", source="s")
+    assert ax.get_legend()._loc == 2  # "upper left" kept, not replaced by a default legend
+    fig.canvas.draw()
+    assert all(float(t).is_integer() for t in ax.get_xticks())
+    matplotlib.pyplot.close(fig)
+
+
 @pytest.mark.parametrize("missing", ["title", "xlabel", "ylabel", "source"])
 def test_finish_refuses_missing_labels(missing):
     fig, ax = plots.figure()
