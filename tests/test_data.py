@@ -115,6 +115,14 @@ def test_nmc_spending_units_and_coverage():
     assert s["iso3"].isna().sum() < len(s) * 0.05  # almost every state-year has an ISO3 code
 
 
+def test_documented_series_break_in_russian_spending():
+    """data/README.md documents a break in COW's Russia series between 2004 and 2005; keep it true."""
+    rus = data.spending().query("iso3 == 'RUS'").set_index("year")
+    assert rus.loc[2004, "milex"] == 61_500_000 and rus.loc[2005, "milex"] == 18_768_000
+    assert rus.loc[2005, "milper"] > rus.loc[2004, "milper"]
+    assert "61,500,000" in (data.data_dir() / "README.md").read_text()
+
+
 # --- curated membership: facts the book quotes ---------------------------------------------
 
 NATO_COUNTS = {"1949-12-31": 12, "1952-12-31": 14, "1955-12-31": 15, "1982-12-31": 16, "1999-12-31": 19,
