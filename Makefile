@@ -16,7 +16,14 @@ $(STAMP): requirements.txt pyproject.toml
 	$(BIN)/python -m pip install --quiet -r requirements.txt
 	touch $(STAMP)
 
+# Notebooks are executed first on both cores into jupyter-cache (the cache Jupyter Book reads);
+# the build then re-executes only what is still missing and fails on any error.
+CACHE := _build/.jupyter_cache
+
 book: $(STAMP)
+	mkdir -p _build
+	yes | $(BIN)/jcache notebook -p $(CACHE) add book/*.ipynb > /dev/null
+	$(BIN)/jcache project -p $(CACHE) execute --executor local-parallel --timeout 120 --verbosity WARNING
 	$(BIN)/jupyter-book build . -W -n --keep-going
 	@echo "Open _build/html/index.html in a browser."
 
