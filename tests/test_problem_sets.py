@@ -147,3 +147,21 @@ def test_a_plausible_wrong_answer_scores_zero_and_gets_the_hint(name, graded):
         assert points == 0, f"{name} {ex.grade_id}: the wrong answer passed"
         assert why.startswith("AssertionError: ") and "Not quite" in why and f"Hint: {hint[:60]}" in why, \
             f"{name} {ex.grade_id}: {why}"
+
+
+def test_exercises_readme_table_matches_the_sets():
+    """exercises/README.md lists each set's exercise count and points; keep it true."""
+    text = (SOURCE / "README.md").read_text()
+    for name in SETS:
+        found = release.exercises(source(name), name)
+        auto, manual = [e for e in found if not e.manual], [e for e in found if e.manual]
+        row = re.search(rf"^\| `{name}` \|.*\| (\d+) \(\+(\d+) by hand\) \| (\d+) \+ (\d+) \|$", text, re.M)
+        assert row, f"exercises/README.md has no row for {name}"
+        assert [int(g) for g in row.groups()] == [len(auto), len(manual), sum(e.points for e in auto),
+                                                 sum(e.points for e in manual)], f"{name}: README row is out of date"
+
+
+def test_guide_and_readme_quote_the_right_number_of_exercises():
+    total = sum(len(auto_exercises(s)) for s in SETS)
+    assert f"have {total} autograded exercises" in (ROOT / "book" / "instructor-guide.md").read_text()
+    assert f"({total} autograded exercises" in (ROOT / "README.md").read_text()
