@@ -51,16 +51,27 @@ class DataError(RuntimeError):
 
 
 def data_dir() -> Path:
-    """The folder holding ``datapackage.json`` (``$ALLIANCES_DATA_DIR`` or the repo's ``data/``)."""
+    """The folder holding ``datapackage.json``.
+
+    In order: ``$ALLIANCES_DATA_DIR``; the repository's ``data/`` beside the package; a
+    ``data/`` folder in the working directory or one of its parents (how an installed
+    wheel finds the data, e.g. in JupyterLite, where the notebooks sit in ``book/``).
+    """
     env = os.environ.get(ENV_VAR)
-    path = Path(env) if env else Path(__file__).resolve().parent.parent / "data"
-    if not (path / "datapackage.json").is_file():
-        raise DataError(
-            f"No data package found at {path / 'datapackage.json'}. "
-            f"The course data lives in the repository's data/ folder. {_FIX} "
-            f"If you keep the data elsewhere, set {ENV_VAR} to that folder."
-        )
-    return path
+    if env:
+        candidates = [Path(env)]
+    else:
+        here = Path.cwd().resolve()
+        candidates = [Path(__file__).resolve().parent.parent / "data"]
+        candidates += [folder / "data" for folder in (here, *here.parents)]
+    for path in candidates:
+        if (path / "datapackage.json").is_file():
+            return path
+    raise DataError(
+        f"No data package found at {candidates[0] / 'datapackage.json'}. "
+        f"The course data lives in the repository's data/ folder. {_FIX} "
+        f"If you keep the data elsewhere, set {ENV_VAR} to that folder."
+    )
 
 
 @lru_cache(maxsize=None)

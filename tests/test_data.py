@@ -93,6 +93,20 @@ def test_missing_package_says_where_to_look(tmp_path, monkeypatch):
         data.countries()
 
 
+def test_installed_package_finds_data_above_the_working_directory(tmp_path, monkeypatch):
+    """A wheel install (JupyterLite) has no data/ beside it: it looks upward from the notebook."""
+    shutil.copytree(DATA, tmp_path / "data")
+    (tmp_path / "book").mkdir()
+    monkeypatch.delenv(data.ENV_VAR, raising=False)
+    monkeypatch.setattr(data, "__file__", str(tmp_path / "site-packages" / "alliances" / "data.py"))
+    monkeypatch.chdir(tmp_path / "book")
+    assert data.data_dir() == (tmp_path / "data").resolve()
+    assert data.members("nato", on="2024-12-31").shape[0] == 32
+    monkeypatch.chdir(tmp_path.parent)
+    with pytest.raises(data.DataError, match="No data package found.*site-packages/data"):
+        data.data_dir()
+
+
 # --- countries ---------------------------------------------------------------------------
 
 def test_country_identities():
