@@ -25,7 +25,8 @@ book: $(STAMP)
 	yes | $(BIN)/jcache notebook -p $(CACHE) add book/*.ipynb > /dev/null
 	$(BIN)/jcache project -p $(CACHE) execute --executor local-parallel --timeout 120 --verbosity WARNING
 	$(BIN)/jupyter-book build . -W -n --keep-going
-	@echo "Open _build/html/index.html in a browser."
+	$(BIN)/python tools/lite_site.py
+	@echo "Open _build/html/index.html in a browser (JupyterLite: _build/html/lite, served over http)."
 
 # The student edition: every solution removed (tools/student_edition.py) -> _build/student/_build/html
 student-book: $(STAMP)

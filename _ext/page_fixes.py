@@ -10,6 +10,10 @@
 3. Docutils marks bibliography entries ``role="doc-biblioentry"`` inside a ``role="list"``;
    that role is deprecated and axe-core reports the list as lacking list items
    (``aria-required-children``, critical). Use ``role="listitem"``.
+4. Make the JupyterLite launch link relative to the page. The theme appends ``?path=...`` to
+   ``launch_buttons.jupyterlite_url`` as given; ``lite/lab/index.html`` would then resolve
+   below ``book/`` on chapter pages. Rewrite it relative to the site root, so the link works
+   wherever the site is published (a GitHub Pages project path, a local folder).
 """
 
 from markupsafe import Markup
@@ -39,9 +43,19 @@ def _name_toggles(context):
     context["generate_toctree_html"] = named
 
 
+def _relative_jupyterlite(context):
+    for group in context.get("header_buttons", []):
+        for button in group.get("buttons", []) if isinstance(group, dict) else []:
+            url = button.get("url", "")
+            if button.get("text") == "JupyterLite" and "://" not in url and not url.startswith("/"):
+                path, _, query = url.partition("?")
+                button["url"] = f"{context['pathto'](path, 1)}?{query}"
+
+
 def _fix(app, pagename, templatename, context, doctree):
     _dedupe(context)
     _name_toggles(context)
+    _relative_jupyterlite(context)
     if "body" in context:
         context["body"] = context["body"].replace(' role="doc-biblioentry"', ' role="listitem"')
 

@@ -1,5 +1,6 @@
 """The web book builds with warnings as errors, with an HTML page for every toc entry."""
 
+import json
 import re
 from pathlib import Path
 
@@ -51,3 +52,43 @@ def test_page_budget_and_no_third_party_scripts(built_book):
         assert external == [], f"{name} loads third-party scripts: {external}"
         for tracker in ("googletagmanager", "google-analytics", "plausible.io/js"):
             assert tracker not in html, f"{name} includes a tracker ({tracker})"
+
+
+def chapters():
+    return [f for f in toc_files() if (ROOT / f"{f}.ipynb").is_file()]
+
+
+def test_every_chapter_page_has_launch_and_download_buttons(built_book):
+    """Binder, Colab and JupyterLite open this chapter's notebook; .ipynb downloads it.
+
+    The repository address comes from _config.yml only. No JupyterHub button: it needs an
+    institution's hub address (README, "Running the notebooks online").
+    """
+    config = yaml.safe_load((ROOT / "_config.yml").read_text())
+    repo = config["repository"]["url"].removeprefix("https://github.com/")
+    assert not config["launch_buttons"]["jupyterhub_url"]
+    for name in chapters():
+        html = (built_book / f"{name}.html").read_text(encoding="utf-8")
+        links = set(re.findall(r'<a href="([^"]+)"', html))
+        expected = {
+            f"https://mybinder.org/v2/gh/{repo}/main?urlpath=lab/tree/{name}.ipynb",
+            f"https://colab.research.google.com/github/{repo}/blob/main/{name}.ipynb",
+            f"../lite/lab/index.html?path={name}.ipynb",
+            f"../_sources/{name}.ipynb",
+        }
+        assert expected <= links, f"{name}: missing {sorted(expected - links)}"
+        assert (built_book / "_sources" / f"{name}.ipynb").is_file()
+        assert "hub/user-redirect" not in html
+
+
+def test_every_chapter_fetches_the_course_in_colab_and_hides_that_cell(built_book):
+    """Colab opens a bare notebook: the hidden first code cell clones this repository (from _config.yml)."""
+    url = yaml.safe_load((ROOT / "_config.yml").read_text())["repository"]["url"]
+    for name in chapters():
+        nb = json.loads((ROOT / f"{name}.ipynb").read_text(encoding="utf-8"))
+        first = next(c for c in nb["cells"] if c["cell_type"] == "code")
+        source = "".join(first["source"])
+        assert first["id"] == "colab-setup" and first["metadata"]["tags"] == ["remove-cell"], name
+        assert f"git clone --quiet --depth 1 {url}.git /content/course" in source, f"{name}: clones another address"
+        assert 'if "google.colab" in sys.modules:' in source
+        assert "/content/course" not in (built_book / f"{name}.html").read_text(encoding="utf-8"), name

@@ -7,6 +7,7 @@ package, no download) finds no serious or critical accessibility violations on a
 `.ci/run` installs Debian's Chromium; without it these tests are skipped with that reason.
 """
 
+import contextlib
 import functools
 import http.server
 import shutil
@@ -30,16 +31,25 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
         """No request log on stderr."""
 
 
-@pytest.fixture(scope="module")
-def site(built_book):
-    """Serve _build/html on a loopback port for the module's tests."""
-    handler = functools.partial(_QuietHandler, directory=str(built_book))
+@contextlib.contextmanager
+def serve(directory):
+    """Serve ``directory`` on a loopback port; yields the base URL."""
+    handler = functools.partial(_QuietHandler, directory=str(directory))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture(scope="module")
+def site(built_book):
+    """Serve _build/html for the module's tests."""
+    with serve(built_book) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
