@@ -34,6 +34,7 @@ __all__ = [
     "wdi",
     "cow_alliances",
     "atop_alliances",
+    "atop_members",
     "citation",
 ]
 
@@ -237,3 +238,22 @@ def cow_alliances() -> pd.DataFrame:
 def atop_alliances() -> pd.DataFrame:
     """ATOP v5.1 alliance obligations, directed dyad-years 1815-2018."""
     return load("atop_alliance_dyads")
+
+
+def atop_members() -> pd.DataFrame:
+    """ATOP v5.1 alliance members (treaty level), 1815-2018, with ``entered`` and ``exited`` dates.
+
+    ``exited`` is empty (NaT) for members still in the alliance at the end of 2018; an unknown
+    day of the month counts as the 1st.
+    """
+    members = load("atop_members")
+
+    def date(year, month, day):
+        parts = pd.DataFrame({"year": year, "month": month.clip(lower=1), "day": day.fillna(1).clip(lower=1)})
+        return pd.to_datetime(parts.astype("int64"), errors="coerce")
+
+    members["entered"] = date(members["yrent"], members["moent"], members["dayent"])
+    ongoing = members["yrexit"] == 0
+    members["exited"] = date(members["yrexit"].where(~ongoing, 2018), members["moexit"], members["dayexit"])
+    members.loc[ongoing, "exited"] = pd.NaT
+    return members

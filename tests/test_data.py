@@ -273,3 +273,49 @@ def test_members_of_several_alliances():
     assert set(both["alliance_id"]) == {"csto"}  # the Warsaw Pact had dissolved
     many = data.members(["nato", "five-eyes"], on="2025-01-01")
     assert len(many) == 32 + 5 and many["iso3"].nunique() == 32 + 2  # AUS and NZL are not in NATO
+
+
+# --- ATOP treaty-level members ----------------------------------------------------------
+
+def test_atop_members_reproduce_the_atop_dyad_years():
+    """Expanding the member file to allied pairs per year gives back every ATOP dyad-year.
+
+    The only extra pairs (17) involve a state outside the COW system in that year: ATOP's code
+    8152 (1874-1883) and states in their year of birth or death (1990, 1992). See data/README.md.
+    """
+    m = data.atop_members()
+    m["end"] = m["yrexit"].where(m["yrexit"] > 0, 2018)
+    cols = ["atopid", "member", "yrent", "end"]
+    pairs = m[cols].merge(m[cols], on="atopid", suffixes=("_a", "_b"))
+    pairs = pairs[pairs["member_a"] < pairs["member_b"]]
+    pairs["first"] = pairs[["yrent_a", "yrent_b"]].max(axis=1)
+    pairs["last"] = pairs[["end_a", "end_b"]].min(axis=1)
+    years = {(a, b, y) for a, b, f, l in pairs[["member_a", "member_b", "first", "last"]].itertuples(index=False)
+             for y in range(f, l + 1)}
+    dyads = data.atop_alliances().query("ccode1 < ccode2")
+    published = set(zip(dyads["ccode1"], dyads["ccode2"], dyads["year"]))
+    assert published <= years
+    extra = years - published
+    assert len(extra) == 17
+    assert {y for *_, y in extra} == set(range(1874, 1884)) | {1990, 1992}
+
+
+def test_atop_member_dates():
+    m = data.atop_members()
+    assert m["entered"].notna().all() and (m["entered"].dt.year == m["yrent"]).all()
+    nato_us = m.query("atopid == 3180 and member == 2").sort_values("entered")
+    assert nato_us["entered"].iloc[0] == pd.Timestamp("1949-04-04")
+    assert m.loc[m["yrexit"] == 0, "exited"].isna().all()
+
+
+def test_rio_treaty_spells_are_atops():
+    """The curated Rio Treaty spells are ATOP's alliance 3075, row for row."""
+    atop = data.atop_members().query("atopid == 3075")
+    rio = data.membership().query("alliance_id == 'rio-treaty'")
+    assert sorted(zip(rio["cow_code"], rio["joined"], rio["left"].fillna(pd.Timestamp("1900-01-01")))) == sorted(
+        zip(atop["member"], atop["entered"], atop["exited"].fillna(pd.Timestamp("1900-01-01"))))
+    assert len(data.members("rio-treaty", on="1960-01-01")) == 21
+    assert iso3s("rio-treaty", "2018-12-31") >= {"USA", "BRA", "ARG", "TTO", "BHS"}
+    assert len(iso3s("rio-treaty", "2018-12-31")) == 17
+    assert not {"CUB", "MEX", "VEN", "BOL", "NIC", "ECU"} & iso3s("rio-treaty", "2018-12-31")
+    assert "MEX" in iso3s("rio-treaty", "2004-01-01") and "MEX" not in iso3s("rio-treaty", "2005-01-01")

@@ -3,7 +3,7 @@
 Two steps, both re-runnable:
 
 1. ``python tools/curate_data.py sources [SHARED_SOURCES_DIR]`` rebuilds the derived
-   tables (countries, nmc, cow/atop dyad-years) from raw copies of public datasets
+   tables (countries, nmc, cow/atop dyad-years, ATOP members) from raw copies of public datasets
    (default ``../shared/sources``, each folder with a PROVENANCE.md).
    ``python tools/curate_data.py wdi DIR`` tidies the World Bank WDI API files in DIR.
 2. ``python tools/curate_data.py package`` (also run at the end of step 1) writes the
@@ -45,6 +45,10 @@ SRC_ATOP = {"title": "Leeds, Ritter, Mitchell and Long. 2002. Alliance Treaty Ob
                      "1815-1944. International Interactions 28: 237-60. ATOP v5.1 (dyad-years via "
                      "peacesciencer, Miller 2022)",
             "path": "http://www.atopdata.org/"}
+SRC_ATOP_MEMBERS = {"title": "Leeds, Ritter, Mitchell and Long. 2002. Alliance Treaty Obligations and Provisions, "
+                             "1815-1944. International Interactions 28: 237-60. ATOP v5.1 member-level file "
+                             "(atop5_1m.csv; selected columns, values unchanged)",
+                    "path": "http://www.atopdata.org/"}
 SRC_WDI = {"title": "World Bank. World Development Indicators (last updated 2018-02-22): MS.MIL.XPND.GD.ZS "
                     "(source: SIPRI Military Expenditure Database), NY.GDP.MKTP.CD, SP.POP.TOTL",
            "path": "https://databank.worldbank.org/source/world-development-indicators"}
@@ -224,6 +228,39 @@ RESOURCES = [
         },
     },
     {
+        "name": "atop_members",
+        "path": "atop_members.csv",
+        "title": "ATOP v5.1 alliance members, 1815-2018 (treaty level)",
+        "description": "One row per member of each ATOP alliance (and per phase where its obligations "
+                       "changed): entry and exit dates and the member's obligations. Columns as published "
+                       "in atop5_1m.csv; the provisions columns are left out.",
+        "sources": [SRC_ATOP_MEMBERS],
+        "licenses": [ATOP_TERMS],
+        "schema": {
+            "fields": [
+                f("atopid", "integer", "ATOP alliance identifier", required=True, minimum=1000),
+                f("cowid", "integer", "COW Formal Alliances identifier of the same treaty, if any"),
+                f("member", "integer", "COW country code of the member (8152: an ATOP code outside the COW list)",
+                  required=True),
+                f("yrent", "integer", "Year the member entered", required=True, minimum=1815, maximum=2018),
+                f("moent", "integer", "Month entered", required=True, minimum=1, maximum=12),
+                f("dayent", "integer", "Day entered (empty if unknown)", minimum=1, maximum=31),
+                f("yrexit", "integer", "Year the member left; 0 = still a member at the end of 2018",
+                  required=True, minimum=0, maximum=2018),
+                f("moexit", "integer", "Month left (0 if still a member)", required=True, minimum=0, maximum=12),
+                f("dayexit", "integer", "Day left (0 if still a member; empty if unknown)", minimum=0, maximum=31),
+                f("phase", "integer", "Phase of the alliance this row covers (0: obligations never changed)",
+                  required=True, minimum=0),
+                f("ineffect", "integer", "1 if the alliance was in effect at the end of 2018", enum=[0, 1]),
+                f("bilat", "integer", "1 if the alliance is bilateral", enum=[0, 1]),
+                *[f(n, "integer", f"1 if the member has a {n} obligation", enum=[0, 1], required=True)
+                  for n in ("defense", "offense", "neutral", "nonagg", "consul")],
+                f("version", "number", "ATOP version", enum=[5.1]),
+            ],
+            "primaryKey": ["atopid", "member", "yrent", "moent", "dayent", "phase"],
+        },
+    },
+    {
         "name": "wdi",
         "path": "wdi.csv",
         "title": "World Bank WDI: military expenditure (% of GDP), GDP and population, 1960-2016",
@@ -299,6 +336,10 @@ def curate_sources(src: Path) -> None:
     for name, out in (("cow_alliance", "cow_alliance_dyads"), ("atop_alliance", "atop_alliance_dyads")):
         dyads = pd.read_csv(ps / f"{name}.csv")
         dyads.sort_values(["ccode1", "ccode2", "year"]).to_csv(DATA / f"{out}.csv", index=False)
+    members = pd.read_csv(src / "atop-5.1-members" / "atop5_1m.csv")
+    columns = [fld["name"] for spec in RESOURCES if spec["name"] == "atop_members" for fld in spec["schema"]["fields"]]
+    members[columns].astype({c: "Int64" for c in columns if c != "version"}).to_csv(
+        DATA / "atop_members.csv", index=False)
 
 
 WDI_FILES = {"milex_gdp_pct": "API_MS.MIL.XPND.GD.ZS_DS2_en_csv_v2.csv",
