@@ -319,3 +319,36 @@ def test_rio_treaty_spells_are_atops():
     assert len(iso3s("rio-treaty", "2018-12-31")) == 17
     assert not {"CUB", "MEX", "VEN", "BOL", "NIC", "ECU"} & iso3s("rio-treaty", "2018-12-31")
     assert "MEX" in iso3s("rio-treaty", "2004-01-01") and "MEX" not in iso3s("rio-treaty", "2005-01-01")
+
+
+def spells_vs_atop(alliance_id, atopid):
+    """Curated first entry / last exit per member beside ATOP's, for members in both."""
+    atop = data.atop_members().query("atopid == @atopid").groupby("member").agg(
+        entered=("entered", "min"), exited=("exited", lambda s: s.max() if s.notna().all() else pd.NaT))
+    ours = data.membership().query("alliance_id == @alliance_id").groupby("cow_code").agg(
+        joined=("joined", "min"), left=("left", lambda s: s.max() if s.notna().all() else pd.NaT))
+    return ours.join(atop, how="outer")
+
+
+def test_nato_dates_against_atop_differ_only_by_the_documented_convention():
+    """ATOP dates a later member's entry at the signing of its accession protocol, the curated
+    table at the accession's entry into force: founders and exits agree (data/README.md)."""
+    x = spells_vs_atop("nato", 3180)
+    assert set(x.index[x["entered"].isna()]) == {343, 375, 380}  # joined after ATOP's 2018 end
+    x = x.dropna(subset=["entered"])
+    founders = x["joined"] == pd.Timestamp("1949-04-04")
+    assert founders.sum() == 12 and (x.loc[founders, "entered"] == x.loc[founders, "joined"]).all()
+    lag = (x.loc[~founders, "joined"] - x.loc[~founders, "entered"]).dt.days
+    assert lag.pop(255) == 0  # united Germany continues West Germany's membership on 3 October 1990
+    assert len(lag) == 17 and (lag.min(), lag.max()) == (119, 451)  # as data/README.md says
+    assert (x["left"].isna() == x["exited"].isna()).all()
+    assert x["left"].dropna().tolist() == x["exited"].dropna().tolist() == [pd.Timestamp("1990-10-03")]
+
+
+def test_warsaw_pact_dates_against_atop_differ_only_where_documented():
+    x = spells_vs_atop("warsaw-pact", 3285)
+    assert len(x) == 8 and (x["joined"] == x["entered"]).all()
+    differ = x[x["left"] != x["exited"]]
+    assert differ.index.tolist() == [265, 339]  # East Germany, Albania: see data/README.md
+    assert differ.loc[265, ["left", "exited"]].tolist() == [pd.Timestamp("1990-09-24"), pd.Timestamp("1990-10-03")]
+    assert (differ.loc[339, "left"] - differ.loc[339, "exited"]).days == 1
