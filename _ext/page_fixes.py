@@ -45,7 +45,7 @@ def _name_toggles(context):
 
 def _relative_jupyterlite(context):
     for group in context.get("header_buttons", []):
-        for button in group.get("buttons", []) if isinstance(group, dict) else []:
+        for button in group.get("buttons", []):
             url = button.get("url", "")
             if button.get("text") == "JupyterLite" and "://" not in url and not url.startswith("/"):
                 path, _, query = url.partition("?")

@@ -250,10 +250,9 @@ def atop_members() -> pd.DataFrame:
 
     def date(year, month, day):
         parts = pd.DataFrame({"year": year, "month": month.clip(lower=1), "day": day.fillna(1).clip(lower=1)})
-        return pd.to_datetime(parts.astype("int64"), errors="coerce")
+        return pd.to_datetime(parts.astype("int64"))
 
     members["entered"] = date(members["yrent"], members["moent"], members["dayent"])
-    ongoing = members["yrexit"] == 0
-    members["exited"] = date(members["yrexit"].where(~ongoing, 2018), members["moexit"], members["dayexit"])
-    members.loc[ongoing, "exited"] = pd.NaT
+    ongoing = members["yrexit"] == 0  # year 0: no exit date; any placeholder year is masked below
+    members["exited"] = date(members["yrexit"].mask(ongoing, 2018), members["moexit"], members["dayexit"]).mask(ongoing)
     return members

@@ -321,12 +321,17 @@ def test_rio_treaty_spells_are_atops():
     assert "MEX" in iso3s("rio-treaty", "2004-01-01") and "MEX" not in iso3s("rio-treaty", "2005-01-01")
 
 
+def last_exit(exits):
+    """A member's last exit, or NaT while any of its spells is still open."""
+    return exits.max() if exits.notna().all() else pd.NaT
+
+
 def spells_vs_atop(alliance_id, atopid):
     """Curated first entry / last exit per member beside ATOP's, for members in both."""
     atop = data.atop_members().query("atopid == @atopid").groupby("member").agg(
-        entered=("entered", "min"), exited=("exited", lambda s: s.max() if s.notna().all() else pd.NaT))
+        entered=("entered", "min"), exited=("exited", last_exit))
     ours = data.membership().query("alliance_id == @alliance_id").groupby("cow_code").agg(
-        joined=("joined", "min"), left=("left", lambda s: s.max() if s.notna().all() else pd.NaT))
+        joined=("joined", "min"), left=("left", last_exit))
     return ours.join(atop, how="outer")
 
 

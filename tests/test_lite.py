@@ -21,7 +21,7 @@ import pytest
 from nbclient import NotebookClient
 
 from test_book import ROOT
-from test_browser import ARGS, CHROMIUM, SHOTS, serve
+from test_browser import CHROMIUM, SHOTS, browser, serve  # noqa: F401 (browser: a fixture)
 
 spec = importlib.util.spec_from_file_location("lite_site", ROOT / "tools" / "lite_site.py")
 lite_site = importlib.util.module_from_spec(spec)
@@ -101,11 +101,8 @@ def test_lite_notebooks_run_against_the_served_wheel_and_data(lite, tmp_path, mo
 
 
 @pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Chromium is not installed (.ci/run installs it)")
-def test_site_opens_a_chapter_in_the_browser(lite):
-    from playwright.sync_api import sync_playwright
-
-    with serve(lite) as site, sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+def test_site_opens_a_chapter_in_the_browser(lite, browser):
+    with serve(lite) as site:
         page = browser.new_page(viewport={"width": 1280, "height": 900})
         elsewhere = []
         page.on("request", lambda request: request.url.startswith(site) or elsewhere.append(request.url))
@@ -116,5 +113,5 @@ def test_site_opens_a_chapter_in_the_browser(lite):
         page.wait_for_timeout(2_000)  # the kernel starts loading Pyodide
         SHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SHOTS / "jupyterlite.png"))
-        browser.close()
+        page.close()
     assert elsewhere and all(url.startswith("https://cdn.jsdelivr.net/pyodide/") for url in elsewhere), elsewhere
