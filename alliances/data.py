@@ -256,3 +256,31 @@ def atop_members() -> pd.DataFrame:
     ongoing = members["yrexit"] == 0  # year 0: no exit date; any placeholder year is masked below
     members["exited"] = date(members["yrexit"].mask(ongoing, 2018), members["moexit"], members["dayexit"]).mask(ongoing)
     return members
+
+
+# --- NATO Article 4 consultations (curated) ------------------------------------------
+
+__all__ += ["article4_requests", "article4"]
+
+
+def article4_requests() -> pd.DataFrame:
+    """Requests for consultations under Article 4 of the North Atlantic Treaty: one row per request.
+
+    ``requested`` and ``meeting`` are dates; the requesting Allies are in :func:`article4`.
+    """
+    return load("article4_requests").sort_values("requested").reset_index(drop=True)
+
+
+def article4() -> pd.DataFrame:
+    """Article 4 requests in long form: one row per (request, requesting Ally), sorted by date.
+
+    Columns: ``request_id``, ``requested``, ``meeting``, ``iso3``, ``country``, ``occasion``,
+    ``source_title``, ``source_url``, ``verified``, ``note``. Count requests with
+    ``df["request_id"].nunique()``, requesting Allies with ``df["iso3"].nunique()``.
+    """
+    names = countries().dropna(subset=["iso3"]).drop_duplicates("iso3", keep="last")[["iso3", "country"]]
+    allies = load("article4_requesters").merge(names, on="iso3", how="left", validate="many_to_one")
+    df = allies.merge(load("article4_requests"), on="request_id", how="left", validate="many_to_one")
+    cols = ["request_id", "requested", "meeting", "iso3", "country", "occasion",
+            "source_title", "source_url", "verified", "note"]
+    return df[cols].sort_values(["requested", "iso3"]).reset_index(drop=True)

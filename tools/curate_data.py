@@ -284,6 +284,60 @@ RESOURCES = [
     },
 ]
 
+# --- Curated events and recent pacts (curation: article4_*, recent_pacts*) -------------------
+# A separate block so that edits to the resources above and below do not collide.
+
+SRC_CURATED_EVENTS = {"title": "Hand-curated by the book's authors; one primary source per row (columns "
+                               "source_title and source_url); see data/README.md",
+                      "path": "README.md"}
+
+RESOURCES += [
+    {
+        "name": "article4_requests",
+        "path": "article4_requests.csv",
+        "title": "Requests for consultations under Article 4 of the North Atlantic Treaty, 1949-2026",
+        "description": "One row per formal request by one or more Allies for consultations under Article 4 "
+                       "(the date of the request and of the North Atlantic Council meeting). Requesting "
+                       "Allies are in article4_requesters.csv. Hand-curated with a primary source per row.",
+        "sources": [SRC_CURATED_EVENTS,
+                    {"title": "The North Atlantic Treaty, Washington D.C., 4 April 1949, Article 4",
+                     "path": "https://www.nato.int/cps/en/natohq/official_texts_17120.htm"}],
+        "licenses": [CC_BY],
+        "schema": {
+            "fields": [
+                f("request_id", "string", "Short identifier (year, month if needed, requester)",
+                  required=True, unique=True, pattern="[a-z0-9-]+"),
+                f("requested", "date", "Date the request was made (see codebook: where only NATO's "
+                  "announcement dates it, the announcement's date)", required=True),
+                f("meeting", "date", "Date the North Atlantic Council met under Article 4 on the request",
+                  required=True),
+                f("occasion", "string", "What prompted the request", required=True),
+                *source_fields(),
+                f("note", "string", "Curators' note: date basis, other sources", required=True),
+            ],
+            "primaryKey": ["request_id"],
+        },
+    },
+    {
+        "name": "article4_requesters",
+        "path": "article4_requesters.csv",
+        "title": "Allies that made each Article 4 request",
+        "description": "One row per (request, requesting Ally). The source is the request's row in "
+                       "article4_requests.csv.",
+        "sources": [SRC_CURATED_EVENTS],
+        "licenses": [CC_BY],
+        "schema": {
+            "fields": [
+                f("request_id", "string", "Request (see article4_requests.csv)", required=True),
+                f("iso3", "string", "Requesting Ally, ISO 3166-1 alpha-3", required=True, pattern="[A-Z]{3}"),
+            ],
+            "primaryKey": ["request_id", "iso3"],
+            "foreignKeys": [{"fields": ["request_id"],
+                             "reference": {"resource": "article4_requests", "fields": ["request_id"]}}],
+        },
+    },
+]
+
 # COW codes whose ISO3 code is set by hand: dissolved states (ISO 3166-3) and states that
 # country_converter's name matching cannot place. Continuity states map to today's code.
 ISO3_BY_COW = {
