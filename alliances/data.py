@@ -36,6 +36,7 @@ __all__ = [
     "atop_alliances",
     "atop_members",
     "citation",
+    "outlines",
 ]
 
 #: Environment variable that points the loaders at another copy of ``data/``.
@@ -284,3 +285,13 @@ def article4() -> pd.DataFrame:
     cols = ["request_id", "requested", "meeting", "iso3", "country", "occasion",
             "source_title", "source_url", "verified", "note"]
     return df[cols].sort_values(["requested", "iso3"]).reset_index(drop=True)
+
+
+@lru_cache(maxsize=1)
+def outlines() -> pd.DataFrame:
+    """Country outlines for maps (Natural Earth 1:110m, today's borders): name, iso3, geometry.
+
+    ``geometry`` holds each outline as a GeoJSON MultiPolygon (a dict); see :mod:`alliances.maps`.
+    """
+    table = load("world_outlines")
+    return table.assign(geometry=table["geometry"].map(json.loads))
