@@ -92,6 +92,7 @@ RECENT_PACTS = {
     "gbr-deu-kensington": ("2025-07-17", None, {"GBR", "DEU"}),
     "sau-pak-smda": ("2025-09-17", None, {"SAU", "PAK"}),
     "aus-png-pukpuk": ("2025-10-06", None, {"AUS", "PNG"}),
+    "gbr-pol": ("2026-05-27", None, {"GBR", "POL"}),
 }
 
 
@@ -112,13 +113,15 @@ def test_recent_pacts_window_and_rule(pacts):
     assert (pacts["obligation"] == "defence").all() and pacts["clause"].str.len().gt(20).all()
     assert pacts["ended"].isna().all()  # no defence pact verified as ended since 2019 (see the excluded list)
     assert (pacts["in_force"].dropna() >= pacts.loc[pacts["in_force"].notna(), "signed"]).all()
-    assert set(pacts.query("not verified")["pact_id"]) == {"aus-png-pukpuk"}
+    assert set(pacts.query("not verified")["pact_id"]) == {"aus-png-pukpuk", "gbr-pol"}
 
 
 def test_recent_pacts_counts_the_book_quotes(pacts):
     parties = data.recent_pact_parties()
-    assert len(pacts) == 11 and parties["iso3"].nunique() == 18
-    assert (pacts["signed"].dt.year >= 2024).sum() == 6
+    assert len(pacts) == 12 and parties["iso3"].nunique() == 18
+    assert (pacts["signed"].dt.year >= 2024).sum() == 7
+    assert (pacts["signed"].dt.year == 2025).sum() == 4
+    assert pacts.iloc[-1]["pact_id"] == "gbr-pol"  # the latest, as of the table's date
     assert parties.groupby("iso3")["pact_id"].nunique().idxmax() == "FRA"  # France: 4 pacts
     assert parties.groupby("iso3")["pact_id"].nunique()["FRA"] == 4
     assert "USA" not in set(parties["iso3"])
@@ -131,7 +134,9 @@ def test_defence_pacts_in_force_at_the_end_of_2025():
     assert len(now) == 18 and now["pact_id"].is_unique
     assert set(now.query("includes_usa")["pact_id"]) == {"nato", "anzus", "rio-treaty", "us-japan",
                                                           "us-south-korea", "us-philippines"}
-    assert (~now["includes_usa"]).sum() == 12  # the CSTO and the eleven recent pacts
+    assert (~now["includes_usa"]).sum() == 12  # the CSTO and the eleven recent pacts signed by then
+    assert "gbr-pol" not in set(now["pact_id"])  # signed in 2026
+    assert len(data.pacts_in_force(AS_OF)) == 19
     assert len(data.pacts_in_force("2018-12-31")) == 7
 
 
@@ -154,7 +159,7 @@ def test_recent_pacts_that_add_a_new_defence_tie():
 
 def test_recent_pacts_excluded_list():
     ex = data.recent_pacts_excluded()
-    assert len(ex) == 15
+    assert len(ex) == 20
     codes = ex.set_index("arrangement")["reason_code"]
     assert codes["Finland's accession to NATO"] == codes["Sweden's accession to NATO"] == "accession"
     assert codes["Armenia freezes its participation in the CSTO"] == "freeze-not-exit"

@@ -403,7 +403,7 @@ RESOURCES += [
                 f("date", "date", "Date of signature, accession or end", required=True),
                 f("reason_code", "string", "Why it is not a row of recent_pacts.csv", required=True,
                   enum=["accession", "freeze-not-exit", "no-assistance-clause", "security-assistance-not-defence",
-                        "text-not-verified", "not-a-defence-pact", "end-not-verified"]),
+                        "text-not-verified", "not-a-defence-pact", "end-not-verified", "unilateral-guarantee"]),
                 f("reason", "string", "The reason in words", required=True),
                 f("source_title", "string", "Title of the source for this row", required=True),
                 f("source_url", "string", "Where the source can be read", required=True),
