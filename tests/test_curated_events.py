@@ -119,6 +119,7 @@ def test_recent_pacts_window_and_rule(pacts):
 def test_recent_pacts_counts_the_book_quotes(pacts):
     parties = data.recent_pact_parties()
     assert len(pacts) == 12 and parties["iso3"].nunique() == 18
+    assert parties["country"].notna().all() and parties["iso3"].isin(data.countries()["iso3"]).all()
     assert (pacts["signed"].dt.year >= 2024).sum() == 7
     assert (pacts["signed"].dt.year == 2025).sum() == 4
     assert pacts.iloc[-1]["pact_id"] == "gbr-pol"  # the latest, as of the table's date
