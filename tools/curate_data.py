@@ -321,7 +321,7 @@ RESOURCES += [
     {
         "name": "article4_requesters",
         "path": "article4_requesters.csv",
-        "title": "Allies that made each Article 4 request",
+        "title": "Allies that made each Article 4 request, 1949-2026",
         "description": "One row per (request, requesting Ally). The source is the request's row in "
                        "article4_requests.csv.",
         "sources": [SRC_CURATED_EVENTS],
@@ -342,7 +342,7 @@ RESOURCES += [
     {
         "name": "recent_pacts",
         "path": "recent_pacts.csv",
-        "title": "Defence pacts signed since 1 January 2019, worldwide",
+        "title": "Defence pacts signed since 1 January 2019, worldwide, 2019-2026",
         "description": "One row per written agreement between states, signed (or ended) from 2019-01-01, in which "
                        "the parties promise to assist one another if attacked (see the codebook for the rule). "
                        "Parties in recent_pact_parties.csv; arrangements considered and left out in "
@@ -373,7 +373,7 @@ RESOURCES += [
     {
         "name": "recent_pact_parties",
         "path": "recent_pact_parties.csv",
-        "title": "Parties to the defence pacts in recent_pacts.csv",
+        "title": "Parties to the defence pacts in recent_pacts.csv, 2019-2026",
         "description": "One row per (pact, party). The source is the pact's row in recent_pacts.csv.",
         "sources": [SRC_CURATED_EVENTS],
         "licenses": [CC_BY],
@@ -390,7 +390,7 @@ RESOURCES += [
     {
         "name": "recent_pacts_excluded",
         "path": "recent_pacts_excluded.csv",
-        "title": "Arrangements considered for recent_pacts.csv and left out, with the reason",
+        "title": "Arrangements considered for recent_pacts.csv and left out, with the reason, 2017-2026",
         "description": "Accessions, freezes, partnerships without an assistance clause, agreements whose text "
                        "could not be verified, and ended agreements that were not defence pacts.",
         "sources": [SRC_CURATED_EVENTS],
