@@ -192,7 +192,7 @@ RESOURCES = [
             "fields": [
                 f("cow_code", "integer", "COW state code", required=True),
                 f("year", "integer", "Year", required=True, minimum=1816, maximum=2022),
-                f("milex", "number", "Military expenditure, thousands of current US dollars", minimum=0),
+                f("milex", "number", "Military expenditure: thousands of current British pounds for 1816-1913, thousands of current US dollars from 1914 (NMC documentation)", minimum=0),
                 f("milper", "number", "Military personnel, thousands", minimum=0),
                 f("irst", "number", "Iron and steel production, thousands of tons", minimum=0),
                 f("pec", "number", "Primary energy consumption, thousands of coal-ton equivalents", minimum=0),
@@ -345,7 +345,7 @@ RESOURCES += [
     {
         "name": "article4_requesters",
         "path": "article4_requesters.csv",
-        "title": "Allies that made each Article 4 request",
+        "title": "Allies that made each Article 4 request, 1949-2026",
         "description": "One row per (request, requesting Ally). The source is the request's row in "
                        "article4_requests.csv.",
         "sources": [SRC_CURATED_EVENTS],
@@ -358,6 +358,81 @@ RESOURCES += [
             "primaryKey": ["request_id", "iso3"],
             "foreignKeys": [{"fields": ["request_id"],
                              "reference": {"resource": "article4_requests", "fields": ["request_id"]}}],
+        },
+    },
+]
+
+RESOURCES += [
+    {
+        "name": "recent_pacts",
+        "path": "recent_pacts.csv",
+        "title": "Defence pacts signed since 1 January 2019, worldwide, 2019-2026",
+        "description": "One row per written agreement between states, signed (or ended) from 2019-01-01, in which "
+                       "the parties promise to assist one another if attacked (see the codebook for the rule). "
+                       "Parties in recent_pact_parties.csv; arrangements considered and left out in "
+                       "recent_pacts_excluded.csv. Hand-curated with a source per row.",
+        "sources": [SRC_CURATED_EVENTS],
+        "licenses": [CC_BY],
+        "schema": {
+            "fields": [
+                f("pact_id", "string", "Short identifier", required=True, unique=True, pattern="[a-z0-9-]+"),
+                f("name", "string", "Name of the agreement", required=True),
+                f("signed", "date", "Date of signature", required=True),
+                f("in_force", "date", "Date of entry into force, where a source gives it (empty: not checked)"),
+                f("ended", "date", "Date the pact ended (empty: not ended as far as the sources read show)"),
+                f("instrument", "string", "Kind of document", required=True,
+                  enum=["treaty", "agreement", "declaration", "charter"]),
+                f("obligation", "string", "Strongest obligation (the inclusion rule requires defence)",
+                  required=True, enum=["defence"]),
+                f("clause_article", "string", "Article holding the assistance clause, where read"),
+                f("clause", "string", "The assistance clause, quoted briefly from the source", required=True),
+                *source_fields(),
+                f("source_kind", "string", "What the source is: treaty text, government, parliament record, "
+                  "press (quoting the text), analysis", required=True),
+                f("note", "string", "Curators' note: dates' sources, prior ties, what was not checked", required=True),
+            ],
+            "primaryKey": ["pact_id"],
+        },
+    },
+    {
+        "name": "recent_pact_parties",
+        "path": "recent_pact_parties.csv",
+        "title": "Parties to the defence pacts in recent_pacts.csv, 2019-2026",
+        "description": "One row per (pact, party). The source is the pact's row in recent_pacts.csv.",
+        "sources": [SRC_CURATED_EVENTS],
+        "licenses": [CC_BY],
+        "schema": {
+            "fields": [
+                f("pact_id", "string", "Pact (see recent_pacts.csv)", required=True),
+                f("iso3", "string", "Party, ISO 3166-1 alpha-3", required=True, pattern="[A-Z]{3}"),
+            ],
+            "primaryKey": ["pact_id", "iso3"],
+            "foreignKeys": [{"fields": ["pact_id"],
+                             "reference": {"resource": "recent_pacts", "fields": ["pact_id"]}}],
+        },
+    },
+    {
+        "name": "recent_pacts_excluded",
+        "path": "recent_pacts_excluded.csv",
+        "title": "Arrangements considered for recent_pacts.csv and left out, with the reason, 2017-2026",
+        "description": "Accessions, freezes, partnerships without an assistance clause, agreements whose text "
+                       "could not be verified, and ended agreements that were not defence pacts.",
+        "sources": [SRC_CURATED_EVENTS],
+        "licenses": [CC_BY],
+        "schema": {
+            "fields": [
+                f("arrangement", "string", "What was considered", required=True, unique=True),
+                f("parties", "string", "ISO3 codes of the states concerned, space-separated", required=True,
+                  pattern="[A-Z]{3}( [A-Z]{3})*"),
+                f("date", "date", "Date of signature, accession or end", required=True),
+                f("reason_code", "string", "Why it is not a row of recent_pacts.csv", required=True,
+                  enum=["accession", "freeze-not-exit", "no-assistance-clause", "security-assistance-not-defence",
+                        "text-not-verified", "not-a-defence-pact", "end-not-verified", "unilateral-guarantee"]),
+                f("reason", "string", "The reason in words", required=True),
+                f("source_title", "string", "Title of the source for this row", required=True),
+                f("source_url", "string", "Where the source can be read", required=True),
+            ],
+            "primaryKey": ["arrangement"],
         },
     },
 ]
