@@ -54,16 +54,18 @@ class DataError(RuntimeError):
 def data_dir() -> Path:
     """The folder holding ``datapackage.json``.
 
-    In order: ``$ALLIANCES_DATA_DIR``; the repository's ``data/`` beside the package; a
-    ``data/`` folder in the working directory or one of its parents (how an installed
-    wheel finds the data, e.g. in JupyterLite, where the notebooks sit in ``book/``).
+    In order: ``$ALLIANCES_DATA_DIR``; the copy inside an installed package
+    (``alliances/_data``, what a wheel or ``pip install`` carries); the repository's ``data/``
+    beside the package (a clone or editable install); a ``data/`` folder in the working
+    directory or one of its parents (e.g. JupyterLite, where the notebooks sit in ``book/``).
     """
     env = os.environ.get(ENV_VAR)
     if env:
         candidates = [Path(env)]
     else:
         here = Path.cwd().resolve()
-        candidates = [Path(__file__).resolve().parent.parent / "data"]
+        package = Path(__file__).resolve().parent
+        candidates = [package / "_data", package.parent / "data"]
         candidates += [folder / "data" for folder in (here, *here.parents)]
     for path in candidates:
         if (path / "datapackage.json").is_file():
