@@ -437,7 +437,14 @@ def checker(tmp: Path) -> Worker:
     from .data import ENV_VAR, data_dir
     env = _worker_env({"HOME": str(tmp), "MPLCONFIGDIR": str(tmp / ".mpl"), "IPYTHONDIR": str(tmp / ".ipython"),
                        "TMPDIR": str(tmp), ENV_VAR: str(data_dir())})
-    return Worker([sys.executable, "-I", "-m", "alliances.sandbox", "checker"], env, cwd=str(tmp))
+    return Worker(_entry("checker"), env, cwd=str(tmp))
+
+
+def _entry(role: str) -> list[str]:
+    """The command of a worker: this Python, isolated mode, importing this copy of the package."""
+    parent = str(Path(__file__).resolve().parent.parent)
+    return [sys.executable, "-I", "-c",
+            f"import sys; sys.path.insert(0, {parent!r}); from alliances.sandbox import _serve; _serve({role!r})"]
 
 
 def sandbox_available() -> str | None:
@@ -500,7 +507,7 @@ def bwrap_command(hide: list[Path], cpu_seconds: int) -> tuple[list[str], dict, 
     argv = _bwrap_args(sorted(binds), masks) + ["--clearenv"]
     for key, value in env.items():
         argv += ["--setenv", key, value]
-    argv += [sys.executable, "-I", "-m", "alliances.sandbox", "sandbox"]
+    argv += _entry("sandbox")
     root = os.geteuid() == 0
     nproc = PIDS if root else PIDS + sum(1 for p in Path("/proc").iterdir()
                                           if p.name.isdigit() and _owner(p) == os.getuid())
@@ -541,7 +548,7 @@ def unsandboxed_command(tmp: Path, cpu_seconds: int) -> tuple[list[str], dict, o
 
     def limit():
         resource.setrlimit(resource.RLIMIT_CPU, (cpu_seconds, cpu_seconds))
-    return [sys.executable, "-I", "-m", "alliances.sandbox", "sandbox"], env, limit
+    return _entry("sandbox"), env, limit
 
 
 if __name__ == "__main__":

@@ -100,7 +100,7 @@ def test_bubblewrap_hides_the_host_and_blocks_the_network(tmp_path):
             "try:\n    socket.create_connection(('1.1.1.1', 53), timeout=3); print('net')\n"
             "except OSError:\n    print('no net')\n"
             "print(sorted(p for p in os.listdir('/proc') if p.isdigit()))")
-    argv = argv[:argv.index("-m")] + ["-c", code]
+    argv = argv[:argv.index("-c")] + ["-c", code]
     done = subprocess.run(argv, env=env, preexec_fn=limit, capture_output=True, text=True, timeout=60)
     lines = done.stdout.splitlines()
     assert lines[:2] == ["False False", "no net"], done.stderr
