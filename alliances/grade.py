@@ -192,14 +192,23 @@ def run(nb, source, tmp: Path, timeout: int, notebook_timeout: int, trusted: boo
     else:
         argv, env, limit = sandbox.bwrap_command(list(hide) + [tmp], notebook_timeout + 30)
     (tmp / "checker").mkdir()
-    box = sandbox.Worker(argv, env, cwd=str(tmp / "sandbox") if trusted else None, preexec_fn=limit)
     check = sandbox.checker(tmp / "checker")
-    replies, stop, why, output = {}, None, "", 0
+    replies, stop, why, output, done, boxes = {}, None, "", 0, [], []
+
+    def left():
+        return deadline - time.monotonic()
+
+    def start():
+        """A new sandbox that has run every set-up and answer cell that ran before (none failed)."""
+        boxes.append(sandbox.Worker(argv, env, cwd=str(tmp / "sandbox") if trusted else None, preexec_fn=limit))
+        for j in done:
+            boxes[-1].request({"op": "run", "source": nb.cells[j].source}, max(1, min(timeout, left())))
+        return boxes[-1]
 
     def relay(msg):  # the checker calls a student's function: run it in the sandbox
         try:
-            got = box.request({"op": "call", "ref": msg.get("ref"), "args": msg.get("args"),
-                               "kwargs": msg.get("kwargs")}, max(1, min(timeout, deadline - time.monotonic())))
+            got = boxes[-1].request({"op": "call", "ref": msg.get("ref"), "args": msg.get("args"),
+                                     "kwargs": msg.get("kwargs")}, max(1, min(timeout, left())))
         except sandbox.WorkerDied as err:
             return {"error": f"your function stopped the sandbox ({err.why})"}
         if got.get("error") == "timeout":
@@ -207,35 +216,49 @@ def run(nb, source, tmp: Path, timeout: int, notebook_timeout: int, trusted: boo
         return {"error": str(got["error"])} if "error" in got else {"value": got.get("value")}
 
     try:
+        box = start()
         for i, kind, names in plan(source):
-            left = deadline - time.monotonic()
-            if left <= 0:
+            if left() <= 0:
                 stop, why = i, "timeout"
                 break
             try:
+                if box.proc.poll() is not None:  # died in a function call: start again
+                    box = start()
                 if kind == "test":
-                    got = box.request({"op": "get", "names": names}, min(timeout, left))
+                    try:
+                        got = box.request({"op": "get", "names": names}, min(timeout, left()))
+                    except sandbox.WorkerDied as err:
+                        replies[i] = {"status": "error", "ename": "GraderTimeout" if err.why == "timeout" else
+                                      "KernelDied", "evalue": f"handing over your answers failed ({err.why})"}
+                        continue
                     values = got.get("values") if isinstance(got.get("values"), dict) else {}
                     values = {k: v for k, v in values.items() if k in names}
                     _trusted(check, {"op": "set", "values": values,
-                                     "delete": [n for n in names if n not in values]}, left)
+                                     "delete": [n for n in names if n not in values]}, left())
                     replies[i] = _trusted(check, {"op": "run", "source": source.cells[i].source},
-                                          max(1, deadline - time.monotonic()), relay)
+                                          max(1, left()), relay)
+                    continue
+                try:
+                    replies[i] = box.request({"op": "run", "source": nb.cells[i].source}, min(timeout, left()))
+                except sandbox.WorkerDied as err:  # stopped or killed: this cell fails, the rest goes on
+                    if err.why == "answer too large":
+                        raise
+                    replies[i] = {"status": "error", "ename": "GraderTimeout" if err.why == "timeout" else "KernelDied",
+                                  "evalue": err.why}
                 else:
-                    replies[i] = box.request({"op": "run", "source": nb.cells[i].source}, min(timeout, left))
-                    if kind == "setup":
-                        _trusted(check, {"op": "run", "source": source.cells[i].source}, left)
-                output = max(output, int(replies[i].get("output", 0) or 0)) if kind != "test" else output
+                    output = max(output, int(replies[i].get("output", 0) or 0))
+                    if replies[i].get("status") == "ok":
+                        done.append(i)
+                if kind == "setup":
+                    _trusted(check, {"op": "run", "source": source.cells[i].source}, left())
             except sandbox.WorkerDied as err:
                 stop, why = i, err.why
                 break
-            if box.proc.poll() is not None:
-                stop, why = i + 1, "kernel died"
-                break
     finally:
-        box.close()
-        check.close()
-        sandbox.cleanup_cgroups(box.proc.pid)
+        for worker in [*boxes, check]:
+            worker.close()
+        for worker in boxes:
+            sandbox.cleanup_cgroups(worker.proc.pid)
     return replies, stop, why, output > OUTPUT_CAP
 
 
@@ -258,7 +281,8 @@ def score(nb, found, replies, stop, why, capped) -> list[tuple[str, float, float
                 if answer.get("status") == "error":
                     ename = answer.get("ename")
                     result = (0, "not answered" if ename == "NotImplementedError" else "timeout"
-                              if ename == "GraderTimeout" else f"error in your answer: {_error(answer)}")
+                              if ename == "GraderTimeout" else "kernel died" if ename == "KernelDied"
+                              else f"error in your answer: {_error(answer)}")
                     break
         points, reason = result
         if capped:

@@ -122,7 +122,7 @@ ATTACKS = {
     "h05-network": (NETWORK, EX2, {"ex1": (2, "passed"), "ex2": (3, "passed")}),
     "h06-sys-exit": (EX1, "import sys\nsys.exit(0)\n" + EX2, {"ex1": (2, "passed"), "ex2": (0, None)}),
     "h07-loop": ("import signal\nsignal.signal(signal.SIGALRM, signal.SIG_IGN)\nwhile True:\n    pass", EX2,
-                 {"ex1": (0, "timeout"), "ex2": (0, "timeout")}),
+                 {"ex1": (0, "timeout"), "ex2": (3, "passed")}),
     "h08-flood": (FLOOD, EX2, {"ex1": (2, "passed; output capped at 1 MB"),
                                "ex2": (3, "passed; output capped at 1 MB")}),
     "h09-write-outside": ("{write}", EX2, {"ex1": (2, "passed"), "ex2": (3, "passed")}),

@@ -144,6 +144,14 @@ def test_gradebook_has_one_row_per_student(batch):
     assert len(book) == len({r["student"] for r in batch["rows"]})
 
 
+def test_serial_grading_gives_the_same_rows(batch, tmp_path):
+    picked = ("a-good", "c-wrong-types", "h01-patch-checks", "h12-slow-function")
+    for student in picked:
+        shutil.copytree(batch["subs"] / student, tmp_path / "subs" / student)
+    rows = grade.grade(tmp_path / "subs", batch["root"] / "exercises", tmp_path / "out", timeout=5, jobs=1)
+    assert rows == [r for r in batch["rows"] if r["student"] in picked]
+
+
 def test_finished_batch_is_not_overwritten_and_an_interrupted_one_resumes(batch, tmp_path):
     with pytest.raises(FileExistsError, match="--force"):
         grade.grade(batch["subs"], batch["root"] / "exercises", batch["out"])
