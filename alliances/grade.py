@@ -399,6 +399,7 @@ def grade(submissions_dir, source_dir, out_dir, timeout: int = 60, notebook_time
     if not trusted and (why := _sandbox_problem()):
         raise SandboxMissing(f"{why}. Install bubblewrap (Debian/Ubuntu: apt-get install bubblewrap) to grade "
                              "in sandboxes, or pass --trusted if you trust the code in these submissions.")
+    sandbox.cleanup_cgroups()
     results = out / RESULTS
     if force and results.exists():
         shutil.rmtree(results)

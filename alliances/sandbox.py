@@ -21,6 +21,7 @@ size-limited tmpfs as the only writable place; memory, processes, CPU time and f
 from __future__ import annotations
 
 import base64
+import datetime
 import json
 import os
 import resource
@@ -110,6 +111,9 @@ def encode(value, functions: dict | None = None) -> object:
             return {"__t": "dict", "v": [[enc(k, depth + 1), enc(x, depth + 1)] for k, x in list(v.items())]}
         if isinstance(v, pd.Timestamp):
             return {"__t": "Timestamp", "v": v.isoformat()}
+        if isinstance(v, (datetime.datetime, datetime.date)):
+            kind = "datetime" if isinstance(v, datetime.datetime) else "date"
+            return {"__t": kind, "v": type(v).isoformat(v)}
         if isinstance(v, pd.Index):
             return {"__t": "Index", "v": [enc(x, depth + 1) for x in v.tolist()], "names": enc(list(v.names)),
                     "dtype": str(v.dtype)}
@@ -160,6 +164,8 @@ def decode(data, call=None):
             return {_hashable(dec(k)): dec(v) for k, v in d["v"]}
         if t == "Timestamp":
             return pd.Timestamp(d["v"])
+        if t in ("datetime", "date"):
+            return getattr(datetime, t).fromisoformat(d["v"])
         if t == "Index":
             values, names = [_hashable(dec(x)) for x in d["v"]], dec(d["names"])
             if len(names) > 1:
@@ -385,7 +391,7 @@ class Worker:
             if not isinstance(msg, dict):
                 raise ValueError
             return msg
-        except ValueError:
+        except (ValueError, RecursionError):
             self.close()
             raise WorkerDied("kernel died") from None
 
@@ -530,13 +536,30 @@ def _owner(path: Path) -> int:
         return -1
 
 
-def cleanup_cgroups(pid: int) -> None:
-    """Remove the cgroups ``bwrap_command`` made for the process ``pid`` (after it ended)."""
-    for base in (Path("/sys/fs/cgroup/pids"), Path("/sys/fs/cgroup/memory"), Path("/sys/fs/cgroup")):
+def cleanup_cgroups(pid: int | None = None) -> None:
+    """Remove the cgroups ``bwrap_command`` made for the process ``pid`` once it has ended
+    (``None``: those of every process that no longer exists, left by an interrupted grader)."""
+    bases = (Path("/sys/fs/cgroup/pids"), Path("/sys/fs/cgroup/memory"), Path("/sys/fs/cgroup"))
+    if pid is None:
+        for base in bases:
+            for folder in base.glob("alliances-grade-*") if os.geteuid() == 0 and base.is_dir() else []:
+                if not Path(f"/proc/{folder.name.rsplit('-', 1)[1]}").exists():
+                    _rmdir(folder, tries=1)
+        return
+    for base in bases:
+        if (base / f"alliances-grade-{pid}").exists():
+            _rmdir(base / f"alliances-grade-{pid}")
+
+
+def _rmdir(folder: Path, tries: int = 40) -> None:
+    for _ in range(tries):  # the killed processes may take a moment to leave the group
         try:
-            (base / f"alliances-grade-{pid}").rmdir()
+            folder.rmdir()
+            return
+        except FileNotFoundError:
+            return
         except OSError:
-            pass
+            time.sleep(0.05)
 
 
 def unsandboxed_command(tmp: Path, cpu_seconds: int) -> tuple[list[str], dict, object]:

@@ -1,5 +1,6 @@
 """alliances.sandbox: the typed JSON encoding of answers, the bubblewrap sandbox and the refusal without one."""
 
+import datetime
 import json
 import math
 import subprocess
@@ -23,7 +24,7 @@ def roundtrip(value, call=None):
 
 @pytest.mark.parametrize("value", [
     3, -2 ** 70, 2.5, True, None, "text", [1, "a", None], (1, 2), {1, 2}, frozenset({"x"}), {"a": [1, 2], 3: None},
-    b"\x00raw", ..., np.int64(7), np.float32(1.5), np.bool_(True), np.array([[1, 2], [3, 4]]),
+    b"\x00raw", ..., datetime.date(2024, 4, 4), datetime.datetime(2024, 4, 4, 12, 30), np.int64(7), np.float32(1.5), np.bool_(True), np.array([[1, 2], [3, 4]]),
 ])
 def test_plain_values_survive(value):
     got, _ = roundtrip(value)
