@@ -55,10 +55,10 @@ class DataError(RuntimeError):
 def data_dir() -> Path:
     """The folder holding ``datapackage.json``.
 
-    In order: ``$ALLIANCES_DATA_DIR``; the copy inside an installed package
-    (``alliances/_data``, what a wheel or ``pip install`` carries); the repository's ``data/``
-    beside the package (a clone or editable install); a ``data/`` folder in the working
-    directory or one of its parents (e.g. JupyterLite, where the notebooks sit in ``book/``).
+    In order: ``$ALLIANCES_DATA_DIR``; the repository's ``data/`` beside the package (a clone
+    or editable install); a ``data/`` folder in the working directory or one of its parents
+    (e.g. JupyterLite, where the notebooks sit in ``book/``); the copy inside an installed
+    package (``alliances/_data``: what a wheel or ``pip install`` carries, e.g. on JupyterHub).
     """
     env = os.environ.get(ENV_VAR)
     if env:
@@ -66,8 +66,8 @@ def data_dir() -> Path:
     else:
         here = Path.cwd().resolve()
         package = Path(__file__).resolve().parent
-        candidates = [package / "_data", package.parent / "data"]
-        candidates += [folder / "data" for folder in (here, *here.parents)]
+        candidates = [package.parent / "data"] + [folder / "data" for folder in (here, *here.parents)]
+        candidates.append(package / "_data")
     for path in candidates:
         if (path / "datapackage.json").is_file():
             return path
