@@ -109,6 +109,10 @@ def encode(value, functions: dict | None = None) -> object:
             return items if tag == "list" else {"__t": tag, "v": items}
         if isinstance(v, dict):
             return {"__t": "dict", "v": [[enc(k, depth + 1), enc(x, depth + 1)] for k, x in list(v.items())]}
+        if v is pd.NaT:
+            return {"__t": "NaT"}
+        if v is pd.NA:
+            return {"__t": "NA"}
         if isinstance(v, pd.Timestamp):
             return {"__t": "Timestamp", "v": v.isoformat()}
         if isinstance(v, (datetime.datetime, datetime.date)):
@@ -162,6 +166,10 @@ def decode(data, call=None):
                                                                            for x in d["v"])
         if t == "dict":
             return {_hashable(dec(k)): dec(v) for k, v in d["v"]}
+        if t == "NaT":
+            return pd.NaT
+        if t == "NA":
+            return pd.NA
         if t == "Timestamp":
             return pd.Timestamp(d["v"])
         if t in ("datetime", "date"):
@@ -197,7 +205,7 @@ def _hashable(x):
 def _astype(obj, dtype: str):
     try:
         return obj.astype(dtype)
-    except (TypeError, ValueError):
+    except Exception:  # an unknown or impossible dtype: keep the values as they are
         return obj
 
 
@@ -334,7 +342,10 @@ def _serve(role: str) -> None:
                 for name in msg.get("delete", []):
                     shell.user_ns.pop(name, None)
                 for name, data in msg.get("values", {}).items():
-                    shell.user_ns[name] = decode(data, call_out)
+                    try:
+                        shell.user_ns[name] = decode(data, call_out)
+                    except Exception as err:  # one value that cannot be rebuilt spoils only itself
+                        shell.user_ns[name] = Unsupported(f"value that could not be rebuilt ({type(err).__name__})")
             else:
                 reply = {"status": "error", "ename": "ProtocolError", "evalue": f"bad request {op!r}"}
         except GraderTimeout:

@@ -37,11 +37,22 @@ def test_nan_and_infinity_survive():
     assert math.isnan(got[0]) and got[1:] == [float("inf"), -float("inf")]
 
 
+def test_real_data_survives():
+    from alliances import data
+    members = data.membership()
+    pd.testing.assert_frame_equal(roundtrip(members)[0], members)
+    spending = data.spending()
+    pd.testing.assert_frame_equal(roundtrip(spending)[0], spending)
+
+
 def test_pandas_values_survive():
     frame = pd.DataFrame({"nato": [1.5, np.nan], "csto": [3, 4], "when": pd.to_datetime(["2020-01-01", "2021-05-02"])},
                          index=pd.Index([1990, 1991], name="year"))
     got, _ = roundtrip(frame)
     pd.testing.assert_frame_equal(got, frame)
+    gaps = pd.DataFrame({"left": pd.to_datetime(["2020-01-01", None]), "note": pd.array(["x", None], dtype="string"),
+                         "ok": pd.array([True, None], dtype="boolean")})
+    pd.testing.assert_frame_equal(roundtrip(gaps)[0], gaps)
     series = pd.Series([1, 2], index=pd.Index(["a", "b"], name="iso3"), name="n")
     pd.testing.assert_series_equal(roundtrip(series)[0], series)
     multi = pd.Series([1.0, 2.0], index=pd.MultiIndex.from_tuples([("a", 1), ("b", 2)], names=["k", "y"]))
