@@ -21,8 +21,9 @@ submission. Two processes run it:
 So student code can change only the values it hands over, never the checks, the expected values
 or the test cells. A test cell scores its points if it runs without error. An answer cell that runs
 longer than ``timeout`` seconds is stopped ("timeout"); a sandbox that dies or ignores the stop
-scores 0 for the exercises not yet run ("kernel died" / "timeout"). Any other failure becomes
-rows with 0 points and the reason; the batch goes on. Submissions are graded in parallel
+is started again (the cells that ran before are replayed) and that cell scores 0 ("timeout" /
+"kernel died"), so later answers still count. Any other failure becomes rows with 0 points and
+the reason; the batch goes on. Submissions are graded in parallel
 (``jobs``); results are kept per submission under ``.results/`` so an interrupted batch resumes.
 
 Without bubblewrap the grader refuses to run unless ``trusted=True`` (the checks are still out of
@@ -37,22 +38,19 @@ import builtins
 import copy
 import csv
 import hashlib
-import io
 import json
-import math
 import os
 import shutil
 import tempfile
 import time
 import warnings
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 
 import nbformat
 
 from . import sandbox
-from .release import exercises, is_answer, meta, read, sources, student_cell, cell_key
-from .release import exercises, is_answer, cell_key, read, sources, student_cell
+from .release import cell_key, exercises, is_answer, meta, read, sources, student_cell
 
 __all__ = ["grade", "grade_one", "gradebook", "OUTPUT_CAP", "SandboxMissing"]
 
@@ -430,7 +428,6 @@ def grade(submissions_dir, source_dir, out_dir, timeout: int = 60, notebook_time
     jobs = max(1, jobs or len(os.sched_getaffinity(0)))
     with ProcessPoolExecutor(max_workers=min(jobs, max(1, len(todo)))) as pool:
         futures = {pool.submit(_job, args): key for key, args in todo}
-        from concurrent.futures import as_completed
         for done in as_completed(futures):
             student, name, digest = futures[done]
             rows = [list(r) for r in done.result()]
@@ -438,7 +435,7 @@ def grade(submissions_dir, source_dir, out_dir, timeout: int = 60, notebook_time
                         {"submission": digest, "source": digests[name], "rows": rows})
             if progress:
                 progress(student, name)
-    _manual_template(out, sources(source_dir))
+    _manual_template(out)
     return gradebook(out, roster=roster, fmt=fmt)
 
 
@@ -451,7 +448,7 @@ def _load_results(out: Path) -> dict:
     return found
 
 
-def _manual_template(out: Path, known: dict) -> None:
+def _manual_template(out: Path) -> None:
     """``manual-grades.csv``: one row per hand-graded exercise of each submission, points blank."""
     path = out / "manual-grades.csv"
     if path.exists():

@@ -28,7 +28,7 @@ def out(tmp_path):
         path = tmp_path / ".results" / student / f"{name}.json"
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps({"submission": "x", "source": "y", "rows": rows}))
-    grade._manual_template(tmp_path, {})
+    grade._manual_template(tmp_path)
     (tmp_path / "roster.csv").write_text(ROSTER)
     return tmp_path
 
