@@ -152,6 +152,15 @@ def test_serial_grading_gives_the_same_rows(batch, tmp_path):
     assert rows == [r for r in batch["rows"] if r["student"] in picked]
 
 
+def test_trusted_mode_still_keeps_the_checks_out_of_reach(batch, tmp_path):
+    """--trusted: no sandbox, but the tests still run in the checker (only harmless attacks here)."""
+    picked = ("a-good", "d-blank", "h01-patch-checks")
+    for student in picked:
+        shutil.copytree(batch["subs"] / student, tmp_path / "subs" / student)
+    rows = grade.grade(tmp_path / "subs", batch["root"] / "exercises", tmp_path / "out", timeout=5, trusted=True)
+    assert rows == [r for r in batch["rows"] if r["student"] in picked]
+
+
 def test_finished_batch_is_not_overwritten_and_an_interrupted_one_resumes(batch, tmp_path):
     with pytest.raises(FileExistsError, match="--force"):
         grade.grade(batch["subs"], batch["root"] / "exercises", batch["out"])
