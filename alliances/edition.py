@@ -491,4 +491,4 @@ if __name__ == "__main__":  # python -m alliances.edition workspace SRC DST
     if not Path(sys.argv[2]).is_dir():
         sys.exit(f"error: no notebook edition in {sys.argv[2]} (run `make book` first)")
     new = copy_missing(Path(sys.argv[2]), Path(sys.argv[3]))
-    print(f"{len(new)} new notebook(s) copied into {sys.argv[3]}; existing files left as they are.")
+    print(f"{len(new)} new file(s) copied into {sys.argv[3]}; existing files left as they are.")
