@@ -8,7 +8,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: book student-book test lab workspace notebooks student data clean
+.PHONY: book student-book pdf test lab workspace notebooks student data clean
 
 $(STAMP): requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -17,11 +17,14 @@ $(STAMP): requirements.txt pyproject.toml
 	touch $(STAMP)
 
 # Notebooks are executed first on both cores into jupyter-cache (the cache Jupyter Book reads);
-# the build then re-executes only what is still missing and fails on any error.
+# the build then re-executes only what is still missing and fails on any error. The cache keys
+# on code only, so tools/book_cache.py first clears it (and the rendered pages) whenever any
+# file in data/ changed since the last build: no page can show numbers from old data.
 CACHE := _build/.jupyter_cache
 
 book: $(STAMP)
 	mkdir -p _build
+	$(BIN)/python tools/book_cache.py _build data
 	yes | $(BIN)/jcache notebook -p $(CACHE) add book/*.ipynb > /dev/null
 	$(BIN)/jcache project -p $(CACHE) execute --executor local-parallel --timeout 120 --verbosity WARNING
 	$(BIN)/jupyter-book build . -W -n --keep-going
@@ -32,7 +35,16 @@ book: $(STAMP)
 student-book: $(STAMP)
 	$(BIN)/python tools/student_edition.py _build/student
 
+# The PDF editions (tools/pdf_edition.py: the built pages printed by headless Chromium, offline):
+# full (solutions at the end of each chapter) and student (no solutions), into _build/pdf and
+# _build/html/pdf, where the web book's landing page links to them.
+pdf: book student-book
+	$(BIN)/python tools/pdf_edition.py --variant full
+	$(BIN)/python tools/pdf_edition.py --variant student
+	mkdir -p _build/html/pdf && cp _build/pdf/*.pdf _build/html/pdf/
+
 test: $(STAMP)
+	bash tools/provision.sh
 	$(BIN)/python -m pytest
 
 # The student notebooks (the notebook edition the book build writes, alliances/edition.py) are
