@@ -33,6 +33,7 @@ student-book: $(STAMP)
 	$(BIN)/python tools/student_edition.py _build/student
 
 test: $(STAMP)
+	bash tools/provision.sh
 	$(BIN)/python -m pytest
 
 lab: $(STAMP)

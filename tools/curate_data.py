@@ -284,6 +284,135 @@ RESOURCES = [
     },
 ]
 
+# --- Curated events and recent pacts (curation: article4_*, recent_pacts*) -------------------
+# A separate block so that edits to the resources above and below do not collide.
+
+SRC_CURATED_EVENTS = {"title": "Hand-curated by the book's authors; one primary source per row (columns "
+                               "source_title and source_url); see data/README.md",
+                      "path": "README.md"}
+
+RESOURCES += [
+    {
+        "name": "article4_requests",
+        "path": "article4_requests.csv",
+        "title": "Requests for consultations under Article 4 of the North Atlantic Treaty, 1949-2026",
+        "description": "One row per formal request by one or more Allies for consultations under Article 4 "
+                       "(the date of the request and of the North Atlantic Council meeting). Requesting "
+                       "Allies are in article4_requesters.csv. Hand-curated with a primary source per row.",
+        "sources": [SRC_CURATED_EVENTS,
+                    {"title": "The North Atlantic Treaty, Washington D.C., 4 April 1949, Article 4",
+                     "path": "https://www.nato.int/cps/en/natohq/official_texts_17120.htm"}],
+        "licenses": [CC_BY],
+        "schema": {
+            "fields": [
+                f("request_id", "string", "Short identifier (year, month if needed, requester)",
+                  required=True, unique=True, pattern="[a-z0-9-]+"),
+                f("requested", "date", "Date the request was made (see codebook: where only NATO's "
+                  "announcement dates it, the announcement's date)", required=True),
+                f("meeting", "date", "Date the North Atlantic Council met under Article 4 on the request",
+                  required=True),
+                f("occasion", "string", "What prompted the request", required=True),
+                *source_fields(),
+                f("note", "string", "Curators' note: date basis, other sources", required=True),
+            ],
+            "primaryKey": ["request_id"],
+        },
+    },
+    {
+        "name": "article4_requesters",
+        "path": "article4_requesters.csv",
+        "title": "Allies that made each Article 4 request",
+        "description": "One row per (request, requesting Ally). The source is the request's row in "
+                       "article4_requests.csv.",
+        "sources": [SRC_CURATED_EVENTS],
+        "licenses": [CC_BY],
+        "schema": {
+            "fields": [
+                f("request_id", "string", "Request (see article4_requests.csv)", required=True),
+                f("iso3", "string", "Requesting Ally, ISO 3166-1 alpha-3", required=True, pattern="[A-Z]{3}"),
+            ],
+            "primaryKey": ["request_id", "iso3"],
+            "foreignKeys": [{"fields": ["request_id"],
+                             "reference": {"resource": "article4_requests", "fields": ["request_id"]}}],
+        },
+    },
+]
+
+RESOURCES += [
+    {
+        "name": "recent_pacts",
+        "path": "recent_pacts.csv",
+        "title": "Defence pacts signed since 1 January 2019, worldwide",
+        "description": "One row per written agreement between states, signed (or ended) from 2019-01-01, in which "
+                       "the parties promise to assist one another if attacked (see the codebook for the rule). "
+                       "Parties in recent_pact_parties.csv; arrangements considered and left out in "
+                       "recent_pacts_excluded.csv. Hand-curated with a source per row.",
+        "sources": [SRC_CURATED_EVENTS],
+        "licenses": [CC_BY],
+        "schema": {
+            "fields": [
+                f("pact_id", "string", "Short identifier", required=True, unique=True, pattern="[a-z0-9-]+"),
+                f("name", "string", "Name of the agreement", required=True),
+                f("signed", "date", "Date of signature", required=True),
+                f("in_force", "date", "Date of entry into force, where a source gives it (empty: not checked)"),
+                f("ended", "date", "Date the pact ended (empty: not ended as far as the sources read show)"),
+                f("instrument", "string", "Kind of document", required=True,
+                  enum=["treaty", "agreement", "declaration", "charter"]),
+                f("obligation", "string", "Strongest obligation (the inclusion rule requires defence)",
+                  required=True, enum=["defence"]),
+                f("clause_article", "string", "Article holding the assistance clause, where read"),
+                f("clause", "string", "The assistance clause, quoted briefly from the source", required=True),
+                *source_fields(),
+                f("source_kind", "string", "What the source is: treaty text, government, parliament record, "
+                  "press (quoting the text), analysis", required=True),
+                f("note", "string", "Curators' note: dates' sources, prior ties, what was not checked", required=True),
+            ],
+            "primaryKey": ["pact_id"],
+        },
+    },
+    {
+        "name": "recent_pact_parties",
+        "path": "recent_pact_parties.csv",
+        "title": "Parties to the defence pacts in recent_pacts.csv",
+        "description": "One row per (pact, party). The source is the pact's row in recent_pacts.csv.",
+        "sources": [SRC_CURATED_EVENTS],
+        "licenses": [CC_BY],
+        "schema": {
+            "fields": [
+                f("pact_id", "string", "Pact (see recent_pacts.csv)", required=True),
+                f("iso3", "string", "Party, ISO 3166-1 alpha-3", required=True, pattern="[A-Z]{3}"),
+            ],
+            "primaryKey": ["pact_id", "iso3"],
+            "foreignKeys": [{"fields": ["pact_id"],
+                             "reference": {"resource": "recent_pacts", "fields": ["pact_id"]}}],
+        },
+    },
+    {
+        "name": "recent_pacts_excluded",
+        "path": "recent_pacts_excluded.csv",
+        "title": "Arrangements considered for recent_pacts.csv and left out, with the reason",
+        "description": "Accessions, freezes, partnerships without an assistance clause, agreements whose text "
+                       "could not be verified, and ended agreements that were not defence pacts.",
+        "sources": [SRC_CURATED_EVENTS],
+        "licenses": [CC_BY],
+        "schema": {
+            "fields": [
+                f("arrangement", "string", "What was considered", required=True, unique=True),
+                f("parties", "string", "ISO3 codes of the states concerned, space-separated", required=True,
+                  pattern="[A-Z]{3}( [A-Z]{3})*"),
+                f("date", "date", "Date of signature, accession or end", required=True),
+                f("reason_code", "string", "Why it is not a row of recent_pacts.csv", required=True,
+                  enum=["accession", "freeze-not-exit", "no-assistance-clause", "security-assistance-not-defence",
+                        "text-not-verified", "not-a-defence-pact", "end-not-verified", "unilateral-guarantee"]),
+                f("reason", "string", "The reason in words", required=True),
+                f("source_title", "string", "Title of the source for this row", required=True),
+                f("source_url", "string", "Where the source can be read", required=True),
+            ],
+            "primaryKey": ["arrangement"],
+        },
+    },
+]
+
 # COW codes whose ISO3 code is set by hand: dissolved states (ISO 3166-3) and states that
 # country_converter's name matching cannot place. Continuity states map to today's code.
 ISO3_BY_COW = {
