@@ -36,6 +36,7 @@ __all__ = [
     "atop_alliances",
     "atop_members",
     "citation",
+    "outlines",
 ]
 
 #: Environment variable that points the loaders at another copy of ``data/``.
@@ -256,6 +257,16 @@ def atop_members() -> pd.DataFrame:
     ongoing = members["yrexit"] == 0  # year 0: no exit date; any placeholder year is masked below
     members["exited"] = date(members["yrexit"].mask(ongoing, 2018), members["moexit"], members["dayexit"]).mask(ongoing)
     return members
+
+
+@lru_cache(maxsize=1)
+def outlines() -> pd.DataFrame:
+    """Country outlines for maps (Natural Earth 1:110m, today's borders): name, iso3, geometry.
+
+    ``geometry`` holds each outline as a GeoJSON MultiPolygon (a dict); see :mod:`alliances.maps`.
+    """
+    table = load("world_outlines")
+    return table.assign(geometry=table["geometry"].map(json.loads))
 
 
 # --- NATO Article 4 consultations (curated) ------------------------------------------

@@ -81,7 +81,7 @@ def test_article4_rows_are_sourced_and_consistent(a4):
 
 #: pact_id -> (signed, in_force or None, parties): the whole table.
 RECENT_PACTS = {
-    "fra-deu-aachen": ("2019-01-22", None, {"FRA", "DEU"}),
+    "fra-deu-aachen": ("2019-01-22", "2020-01-22", {"FRA", "DEU"}),
     "aze-tur-shusha": ("2021-06-15", None, {"AZE", "TUR"}),
     "fra-grc": ("2021-09-28", None, {"FRA", "GRC"}),
     "fra-ita-quirinal": ("2021-11-26", "2023-02-01", {"FRA", "ITA"}),
@@ -113,19 +113,20 @@ def test_recent_pacts_window_and_rule(pacts):
     assert (pacts["obligation"] == "defence").all() and pacts["clause"].str.len().gt(20).all()
     assert pacts["ended"].isna().all()  # no defence pact verified as ended since 2019 (see the excluded list)
     assert (pacts["in_force"].dropna() >= pacts.loc[pacts["in_force"].notna(), "signed"]).all()
-    assert set(pacts.query("not verified")["pact_id"]) == {"aus-png-pukpuk", "gbr-pol"}
+    assert set(pacts.query("not verified")["pact_id"]) == {"gbr-pol"}
 
 
 def test_recent_pacts_counts_the_book_quotes(pacts):
     parties = data.recent_pact_parties()
     assert len(pacts) == 12 and parties["iso3"].nunique() == 18
+    assert parties["country"].notna().all() and parties["iso3"].isin(data.countries()["iso3"]).all()
     assert (pacts["signed"].dt.year >= 2024).sum() == 7
     assert (pacts["signed"].dt.year == 2025).sum() == 4
     assert pacts.iloc[-1]["pact_id"] == "gbr-pol"  # the latest, as of the table's date
     assert parties.groupby("iso3")["pact_id"].nunique().idxmax() == "FRA"  # France: 4 pacts
     assert parties.groupby("iso3")["pact_id"].nunique()["FRA"] == 4
     assert "USA" not in set(parties["iso3"])
-    assert set(pacts["pact_id"][pacts["in_force"].notna()]) == {"fra-ita-quirinal", "rus-prk", "rus-blr"}
+    assert set(pacts["pact_id"][pacts["in_force"].notna()]) == {"fra-deu-aachen", "fra-ita-quirinal", "rus-prk", "rus-blr"}
 
 
 def test_defence_pacts_in_force_at_the_end_of_2025():

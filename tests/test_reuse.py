@@ -70,3 +70,18 @@ def test_ci_runs_the_tests_and_the_build():
     assert "make book" in steps("build")
     assert set(jobs["deploy"]["needs"]) == {"test", "build"}
     assert "make test" in (ROOT / ".ci" / "run").read_text()
+
+
+def test_footer_shows_edition_and_data_vintage(built_book):
+    import importlib.util
+    spec = importlib.util.spec_from_file_location("edition_footer", ROOT / "_ext" / "edition_footer.py")
+    footer = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(footer)
+    package = json.loads((ROOT / "data" / "datapackage.json").read_text())
+    vintage = footer.vintage()
+    assert vintage.count(" to ") >= len(package["resources"]) - 3, vintage
+    config = yaml.safe_load((ROOT / "_config.yml").read_text())
+    for page in ("book/index.html", "book/introduction.html", "book/glossary.html"):
+        html = (built_book / page).read_text(encoding="utf-8")
+        assert f"Edition {VERSION}" in html and f"Data vintage: {vintage}." in html, page
+        assert f'{config["repository"]["url"]}/blob/main/CHANGELOG.md' in html
