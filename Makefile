@@ -17,11 +17,14 @@ $(STAMP): requirements.txt pyproject.toml
 	touch $(STAMP)
 
 # Notebooks are executed first on both cores into jupyter-cache (the cache Jupyter Book reads);
-# the build then re-executes only what is still missing and fails on any error.
+# the build then re-executes only what is still missing and fails on any error. The cache keys
+# on code only, so tools/book_cache.py first clears it (and the rendered pages) whenever any
+# file in data/ changed since the last build: no page can show numbers from old data.
 CACHE := _build/.jupyter_cache
 
 book: $(STAMP)
 	mkdir -p _build
+	$(BIN)/python tools/book_cache.py _build data
 	yes | $(BIN)/jcache notebook -p $(CACHE) add book/*.ipynb > /dev/null
 	$(BIN)/jcache project -p $(CACHE) execute --executor local-parallel --timeout 120 --verbosity WARNING
 	$(BIN)/jupyter-book build . -W -n --keep-going

@@ -215,7 +215,10 @@ def countries() -> pd.DataFrame:
 
 
 def spending() -> pd.DataFrame:
-    """State-years from COW NMC v7.0: ``milex`` in thousands of current US dollars, ``milper`` in thousands.
+    """State-years from COW NMC v7.0: ``milex`` in thousands of current money, ``milper`` in thousands.
+
+    ``milex`` is in British pounds for 1816-1913 and in US dollars from 1914 (NMC documentation):
+    convert before comparing across 1913/1914.
 
     Adds ``iso3`` and ``country`` from :func:`countries`.
     """

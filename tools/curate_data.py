@@ -192,7 +192,7 @@ RESOURCES = [
             "fields": [
                 f("cow_code", "integer", "COW state code", required=True),
                 f("year", "integer", "Year", required=True, minimum=1816, maximum=2022),
-                f("milex", "number", "Military expenditure, thousands of current US dollars", minimum=0),
+                f("milex", "number", "Military expenditure: thousands of current British pounds for 1816-1913, thousands of current US dollars from 1914 (NMC documentation)", minimum=0),
                 f("milper", "number", "Military personnel, thousands", minimum=0),
                 f("irst", "number", "Iron and steel production, thousands of tons", minimum=0),
                 f("pec", "number", "Primary energy consumption, thousands of coal-ton equivalents", minimum=0),
