@@ -179,7 +179,7 @@ def check_number(answer, expected: float, *, rel_tol: float = 0.0, abs_tol: floa
 
 @_guarded
 def check_between(answer, low: float, high: float, *, hint: str = "", units: str = "",
-                  mistakes=(), integer: bool = False) -> Feedback:
+                  mistakes=(), integer: bool = False, uses: str = "") -> Feedback:
     """Is ``answer`` a number in the plausible range [low, high] and none of the recognised ``mistakes``?
 
     A visible test that gives nothing away. ``mistakes``: ``(value or predicate, message)`` pairs
@@ -192,13 +192,17 @@ def check_between(answer, low: float, high: float, *, hint: str = "", units: str
         return _wrong("your answer is NaN (not a number): check for missing values.", hint)
     found = _mistake(value, mistakes)
     if found:
-        return _wrong(found, hint)
+        return _wrong(_using(found, uses), hint)
     if integer and value != int(value):
         return _wrong(f"{value:,.6g} is not a whole number; the question asks for a count or a year.", hint)
     if low <= value <= high:
-        return Feedback(True, PLAUSIBLE)
+        return Feedback(True, _using(PLAUSIBLE, uses))
     unit = f" {units}" if units else ""
-    return _wrong(f"{value:,.6g}{unit} is outside the plausible range {low:,.6g} to {high:,.6g}{unit}.", hint)
+    return _wrong(_using(f"{value:,.6g}{unit} is outside the plausible range {low:,.6g} to {high:,.6g}{unit}.", uses), hint)
+
+
+def _using(message: str, uses: str) -> str:
+    return f"{message} (This builds on your {uses}: if that is wrong, so is this.)" if uses else message
 
 
 def _as_labels(answer) -> tuple[set | None, str | None]:
@@ -258,10 +262,38 @@ def check_collection(answer, low: int, high: int, *, what: str = "items", patter
 @_guarded
 def check_series(answer, *, length: int | tuple[int, int] | None = None, index_name: str | None = None,
                  index: Iterable | None = None, low: float | None = None, high: float | None = None,
-                 sorted_values: bool = False, mistakes=(), hint: str = "", units: str = "") -> Feedback:
+                 sorted_values: bool = False, columns: Iterable[str] | None = None, mistakes=(),
+                 hint: str = "", units: str = "", uses: str = "") -> Feedback:
     """Visible check of a pandas Series: its ``length`` (a number or a range), ``index_name``,
     ``index`` labels, values within [``low``, ``high``] (missing values count as a mistake),
-    ``sorted_values`` (ascending), and none of the ``mistakes`` (Series or predicates)."""
+    ``sorted_values`` (ascending), and none of the ``mistakes`` (Series or predicates).
+
+    With ``columns``, the answer must be a DataFrame with exactly these columns, and each column
+    is checked as a Series (predicates in ``mistakes`` then receive the whole DataFrame).
+    ``uses`` names the earlier answers this one builds on, as in :func:`check_between`.
+    """
+    fb = _check_series(answer, length, index_name, index, low, high, sorted_values, columns, mistakes, units)
+    if fb.correct:
+        return Feedback(True, _using(fb.message, uses))
+    return _wrong(_using(fb.message.removeprefix("Not quite: "), uses), hint)
+
+
+def _check_series(answer, length, index_name, index, low, high, sorted_values, columns, mistakes, units):
+    if columns is not None:
+        cols = list(columns)
+        if not isinstance(answer, pd.DataFrame):
+            return _wrong(f"expected a pandas DataFrame with columns {cols}, but your answer is {_describe(answer)}.")
+        if sorted(map(str, answer.columns)) != sorted(cols):
+            return _wrong(f"your DataFrame's columns are {list(map(str, answer.columns))}; they should be {cols}.")
+        found = _mistake(answer, mistakes)
+        if found:
+            return _wrong(found)
+        for col in cols:
+            fb = _check_series(answer[col], length, index_name, index, low, high, sorted_values, None, (), units)
+            if not fb.correct:
+                return _wrong(f"column {col!r}: {fb.message.removeprefix('Not quite: ')}")
+        return Feedback(True, PLAUSIBLE)
+    hint = ""
     if isinstance(answer, pd.DataFrame) and answer.shape[1] == 1:
         return _wrong("expected a pandas Series, but your answer is a one-column DataFrame: select the column.", hint)
     if not isinstance(answer, pd.Series):
@@ -280,7 +312,7 @@ def check_series(answer, *, length: int | tuple[int, int] | None = None, index_n
         labels = list(index)
         if set(map(str, answer.index)) != set(map(str, labels)):
             return _wrong(f"the index should run over {labels[0]!r} ... {labels[-1]!r} "
-                          f"({len(labels)} labels), but yours has {len(answer)} other labels.", hint)
+                          f"({len(labels)} labels), but yours has other labels.", hint)
     if index_name is not None and answer.index.name != index_name:
         return _wrong(f"the index should be named {index_name!r}, but it is named {answer.index.name!r}. "
                       f"Use .rename_axis({index_name!r}).", hint)
@@ -341,14 +373,18 @@ def check_frame(answer, expected, *, hint: str = "", columns: Iterable[str] | No
 
 
 @_guarded
-def check_choice(answer, expected: str, options: Iterable[str], *, hint: str = "") -> Feedback:
-    """Is ``answer`` the ``expected`` option (case and surrounding spaces ignored)?"""
+def check_choice(answer, expected: str | None, options: Iterable[str], *, hint: str = "") -> Feedback:
+    """Is ``answer`` the ``expected`` option (case and surrounding spaces ignored)?
+
+    With ``expected=None`` (a visible check), only that ``answer`` is one of the ``options``."""
     opts = [str(o) for o in options]
     if not isinstance(answer, str):
         return _wrong(f"expected one of {opts} as text, but your answer is {_describe(answer)}.", hint)
     norm = answer.strip().lower()
     if norm not in {o.lower() for o in opts}:
         return _wrong(f"{answer!r} is not one of the options {opts}.", hint)
+    if expected is None:
+        return Feedback(True, "Plausible: one of the options (it is checked when graded).")
     return _right() if norm == expected.lower() else _wrong(f"{answer!r} is not the best answer.", hint)
 
 

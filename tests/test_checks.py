@@ -272,3 +272,24 @@ def test_blank_none_and_wrong_types_give_a_message_never_a_traceback(name):
         fb = check(answer)
         assert isinstance(fb, checks.Feedback) and not fb.correct, (name, answer, fb)
         assert fb.message.startswith("Not quite: ") and len(fb.message) > 20, (name, answer, fb.message)
+
+
+def test_series_columns_of_a_dataframe_and_uses(waves):
+    df = pd.DataFrame({"nato": waves * 1.0, "warsaw-pact": waves * 2.0})
+    assert checks.check_series(df, columns=["nato", "warsaw-pact"], length=3, index_name="year").correct
+    assert_wrong(checks.check_series(df, columns=["nato", "other"]), "columns are ['nato', 'warsaw-pact']")
+    assert_wrong(checks.check_series(df, columns=["nato", "warsaw-pact"], high=5), "column 'nato'", "largest value")
+    assert_wrong(checks.check_series(df / 100, columns=["nato", "warsaw-pact"],
+                                     mistakes=[(lambda d: d.max().max() <= 1, "fractions, not percentages.")]), "fractions")
+    assert_wrong(checks.check_series(waves, columns=["nato"]), "expected a pandas DataFrame")
+    fb = checks.check_series(waves, uses="waves from exercise 3")
+    assert fb.correct and "builds on your waves from exercise 3" in fb.message
+    assert_wrong(checks.check_series(waves, length=9, uses="waves from exercise 3", hint="H."),
+                 "9", "builds on your waves from exercise 3", "Hint: H.")
+    assert "builds on your x from exercise 1" in checks.check_between(5, 0, 10, uses="x from exercise 1").message
+
+
+def test_choice_visible_mode():
+    fb = checks.check_choice("CSTO", None, ["nato", "csto"])
+    assert fb.correct and "Plausible" in fb.message
+    assert_wrong(checks.check_choice("both", None, ["nato", "csto"]), "not one of the options")
