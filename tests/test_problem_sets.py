@@ -120,7 +120,78 @@ def graded(tmp_path_factory):
 def test_every_set_is_in_the_wrong_answer_fixture():
     assert sorted(WRONG) == SETS
     for name in SETS:
-        assert sorted(WRONG[name]) == sorted(f"{e.grade_id}-answer" for e in auto_exercises(name))
+        ids = [e.grade_id for e in auto_exercises(name)]
+        assert sorted(k for k in WRONG[name] if k.endswith("-answer")) == sorted(f"{i}-answer" for i in ids)
+        assert sorted(k for k in WRONG[name] if k.endswith("-visible")) == sorted(f"{i}-visible" for i in ids), \
+            f"{name}: every exercise needs at least one typical mistake that its visible check recognises"
+        assert all(WRONG[name][f"{i}-visible"] for i in ids)
+
+
+# --- the visible checks, as a student runs them (no hidden tests) ---------------------------
+
+def _without_hidden_tests(src):
+    return re.sub(r"^### BEGIN HIDDEN TESTS\n.*?^### END HIDDEN TESTS\n", "", src, flags=re.S | re.M)
+
+
+def _visible_run(name):
+    """One kernel per set: the set-up cell, then each exercise's solution and visible check in
+    order (nothing else: no hidden tests, no later cells), then every recorded typical mistake
+    followed by that exercise's visible check and its solution again (to restore the state)."""
+    from nbclient import NotebookClient
+
+    nb = source(name)
+    setup = next(c for c in nb.cells if release.meta(c).get("grade_id") == "setup")
+    cells, tags = [nbformat.v4.new_code_cell(setup.source)], ["setup"]
+    answer_of, check_of = {}, {}
+    for ex in auto_exercises(name):
+        answer_of[ex.grade_id] = "\n".join(nb.cells[i].source for i in ex.answers)
+        check_of[ex.grade_id] = _without_hidden_tests(nb.cells[ex.index].source)
+        cells += [nbformat.v4.new_code_cell(answer_of[ex.grade_id]), nbformat.v4.new_code_cell(check_of[ex.grade_id])]
+        tags += [("key-answer", ex.grade_id), ("key-check", ex.grade_id)]
+    for ex in auto_exercises(name):
+        for n, mistake in enumerate(WRONG[name][f"{ex.grade_id}-visible"]):
+            cells += [nbformat.v4.new_code_cell(mistake["code"]), nbformat.v4.new_code_cell(check_of[ex.grade_id]),
+                      nbformat.v4.new_code_cell(answer_of[ex.grade_id])]
+            tags += [("mistake", ex.grade_id, n), ("mistake-check", ex.grade_id, n), ("restore", ex.grade_id)]
+    run = nbformat.v4.new_notebook(cells=cells, metadata={"kernelspec": {"name": "python3", "display_name": "Python 3"}})
+    NotebookClient(run, timeout=120, allow_errors=True, resources={"metadata": {"path": str(SOURCE)}}).execute()
+
+    def said(cell):
+        return "\n".join(o.get("text", "") if o.output_type == "stream" else
+                         f"{o.get('ename')}: {o.get('evalue')}" if o.output_type == "error" else ""
+                         for o in cell.outputs)
+
+    return [(tag, said(cell), any(o.output_type == "error" for o in cell.outputs)) for tag, cell in zip(tags, run.cells)]
+
+
+@pytest.fixture(scope="module")
+def visible_runs():
+    with ProcessPoolExecutor(max_workers=2, mp_context=multiprocessing.get_context("spawn")) as pool:
+        return dict(zip(SETS, pool.map(_visible_run, SETS)))
+
+
+@pytest.mark.parametrize("name", SETS)
+def test_each_solution_runs_after_only_the_set_up_and_earlier_solutions(name, visible_runs):
+    """The set-up cell loads everything the set uses, and every key answer passes its visible check."""
+    for tag, said, failed in visible_runs[name]:
+        if tag == "setup" or tag[0] in ("key-answer", "key-check", "restore"):
+            assert not failed, f"{name} {tag}: {said}"
+        if tag != "setup" and tag[0] == "key-check":
+            assert "Plausible" in said or "Correct!" in said, f"{name} {tag}: {said}"
+
+
+@pytest.mark.parametrize("name", SETS)
+def test_typical_mistakes_get_a_specific_message_from_the_visible_check(name, visible_runs):
+    """Issue #16: a student who makes one of the usual mistakes learns it before submitting."""
+    for tag, said, failed in visible_runs[name]:
+        if tag != "setup" and tag[0] == "mistake":
+            assert not failed, f"{name} {tag}: the recorded mistake itself fails to run: {said}"
+        if tag != "setup" and tag[0] == "mistake-check":
+            mistake = WRONG[name][f"{tag[1]}-visible"][tag[2]]
+            assert failed and said.startswith("AssertionError: Not quite: ") and "Plausible" not in said, \
+                f"{name} {tag[1]}: the visible check did not catch {mistake['code']!r}: {said}"
+            assert mistake["says"] in said, f"{name} {tag[1]}: expected {mistake['says']!r} in {said!r}"
+            assert "Traceback" not in said
 
 
 @pytest.mark.parametrize("name", SETS)
