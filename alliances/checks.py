@@ -35,7 +35,7 @@ import numpy as np
 import pandas as pd
 
 __all__ = ["Feedback", "check_number", "check_between", "check_set", "check_collection", "check_series",
-           "check_frame", "check_choice", "check_axes", "fraction", "PLAUSIBLE"]
+           "check_frame", "check_choice", "check_axes", "fraction", "call", "Raised", "PLAUSIBLE"]
 
 PLAUSIBLE = "Plausible: the value is in the expected range (it is checked exactly when graded)."
 
@@ -81,7 +81,34 @@ def _describe(value) -> str:
     return f"{kind}: {shown}"
 
 
+@dataclass(frozen=True)
+class Raised:
+    """What :func:`call` returns when the student's function raised instead of returning."""
+
+    error: BaseException
+
+
+def call(func, *args, **kwargs):
+    """Call a student's function for a check: its result, or :class:`Raised` if it raised (which
+    every check turns into a message, "not answered yet" for ``NotImplementedError``).
+
+    >>> checks.check_between(checks.call(hhi, [50, 50]), 0, 10000)   # doctest: +SKIP
+    """
+    if func is Ellipsis or func is None:
+        return func
+    if not callable(func):
+        return Raised(TypeError(f"{_describe(func)} is not a function"))
+    try:
+        return func(*args, **kwargs)
+    except Exception as err:  # the student's code: report it, never crash the check
+        return Raised(err)
+
+
 def _unanswered(answer) -> Feedback | None:
+    if isinstance(answer, Raised):
+        if isinstance(answer.error, NotImplementedError):
+            return _wrong("you have not answered yet. Replace raise NotImplementedError() with your code.")
+        return _wrong(f"your function raised {type(answer.error).__name__}: {answer.error}")
     if answer is Ellipsis:
         return _wrong("you have not answered yet. Replace the ... with your code.")
     if answer is None:

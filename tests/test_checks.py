@@ -293,3 +293,17 @@ def test_choice_visible_mode():
     fb = checks.check_choice("CSTO", None, ["nato", "csto"])
     assert fb.correct and "Plausible" in fb.message
     assert_wrong(checks.check_choice("both", None, ["nato", "csto"]), "not one of the options")
+
+
+def test_call_turns_a_students_failing_function_into_a_message():
+    def stub(shares):
+        raise NotImplementedError()
+
+    def broken(shares):
+        return shares / 0
+
+    assert checks.call(lambda s: sum(s), [1, 2]) == 3
+    assert_wrong(checks.check_between(checks.call(stub, [50, 50]), 0, 1e4), "not answered yet", "NotImplementedError")
+    assert_wrong(checks.check_between(checks.call(broken, [50, 50]), 0, 1e4), "your function raised TypeError")
+    assert_wrong(checks.check_number(checks.call(..., [1]), expected=1), "not answered yet")
+    assert_wrong(checks.check_number(checks.call(3, [1]), expected=1), "is not a function")
