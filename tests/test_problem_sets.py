@@ -234,5 +234,15 @@ def test_exercises_readme_table_matches_the_sets():
 
 def test_guide_and_readme_quote_the_right_number_of_exercises():
     total = sum(len(auto_exercises(s)) for s in SETS)
-    assert f"have {total} autograded exercises" in (ROOT / "book" / "instructor-guide.md").read_text()
-    assert f"({total} autograded exercises" in (ROOT / "README.md").read_text()
+    written = sum(e.manual for s in SETS for e in release.exercises(source(s), s))
+    assert f"have {total} autograded exercises and {written} short" in (ROOT / "book" / "instructor-guide.md").read_text()
+    assert f"({total} autograded exercises and {written} written answers" in (ROOT / "README.md").read_text()
+
+
+def test_every_set_tests_a_hypothesis_or_says_which_does():
+    """Issue #17: sets 2 and 4 each have a hypothesis test, with a verdict and a written interpretation."""
+    for name in ("ps2-alliances-today", "ps4-looking-ahead"):
+        nb = source(name)
+        text = "\n".join(c.source for c in nb.cells)
+        assert "Testing a hypothesis" in text and "verdict = ..." in text, name
+        assert sum(e.manual for e in release.exercises(nb, name)) == 2, name
