@@ -325,12 +325,9 @@ def _blank_chapter_run(name):
     nb = nbformat.read(BOOK / name, as_version=4)
     kept, inside = [], False
     for cell in nb.cells:
-        text = cell.source.lstrip()
-        if cell.cell_type == "markdown" and text.startswith("```{solution-start}"):
-            inside = True
-        elif cell.cell_type == "markdown" and text.startswith("```{solution-end}"):
-            inside = False
-        elif cell.cell_type == "code" and not inside:
+        if cell.cell_type == "markdown":  # a solution-end may follow the solution's closing prose
+            inside = ("```{solution-start}" in cell.source or inside) and "```{solution-end}" not in cell.source
+        elif not inside:
             kept.append(cell)
     nb.cells = kept
     NotebookClient(nb, timeout=120, allow_errors=True, resources={"metadata": {"path": str(BOOK)}}).execute()
