@@ -8,7 +8,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: book student-book test lab notebooks student data clean
+.PHONY: book student-book pdf test lab notebooks student data clean
 
 $(STAMP): requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -32,7 +32,16 @@ book: $(STAMP)
 student-book: $(STAMP)
 	$(BIN)/python tools/student_edition.py _build/student
 
+# The PDF editions (tools/pdf_edition.py: the built pages printed by headless Chromium, offline):
+# full (solutions at the end of each chapter) and student (no solutions), into _build/pdf and
+# _build/html/pdf, where the web book's landing page links to them.
+pdf: book student-book
+	$(BIN)/python tools/pdf_edition.py --variant full
+	$(BIN)/python tools/pdf_edition.py --variant student
+	mkdir -p _build/html/pdf && cp _build/pdf/*.pdf _build/html/pdf/
+
 test: $(STAMP)
+	bash tools/provision.sh
 	$(BIN)/python -m pytest
 
 lab: $(STAMP)

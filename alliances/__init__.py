@@ -10,4 +10,4 @@ Every notebook starts with ``from alliances import data, plots, checks``:
 from . import checks, data, plots
 
 __all__ = ["checks", "data", "plots"]
-__version__ = "0.1.0"
+__version__ = "0.2.0"  # the edition: also in CITATION.cff and CHANGELOG.md (a test checks)

@@ -36,6 +36,7 @@ __all__ = [
     "atop_alliances",
     "atop_members",
     "citation",
+    "outlines",
 ]
 
 #: Environment variable that points the loaders at another copy of ``data/``.
@@ -256,3 +257,99 @@ def atop_members() -> pd.DataFrame:
     ongoing = members["yrexit"] == 0  # year 0: no exit date; any placeholder year is masked below
     members["exited"] = date(members["yrexit"].mask(ongoing, 2018), members["moexit"], members["dayexit"]).mask(ongoing)
     return members
+
+
+@lru_cache(maxsize=1)
+def outlines() -> pd.DataFrame:
+    """Country outlines for maps (Natural Earth 1:110m, today's borders): name, iso3, geometry.
+
+    ``geometry`` holds each outline as a GeoJSON MultiPolygon (a dict); see :mod:`alliances.maps`.
+    """
+    table = load("world_outlines")
+    return table.assign(geometry=table["geometry"].map(json.loads))
+
+
+# --- NATO Article 4 consultations (curated) ------------------------------------------
+
+__all__ += ["article4_requests", "article4"]
+
+
+def _names_by_iso3() -> pd.DataFrame:
+    """One display name per ISO3 code for today's states: the curated membership table's name where it
+    has one (e.g. "Russia", not COW's "Russia / USSR"), else the state-system name of the code's
+    latest COW state (Germany, not West Germany)."""
+    state = (countries().dropna(subset=["iso3"]).sort_values(["iso3", "last_year"])
+             .drop_duplicates("iso3", keep="last").set_index("iso3")["country"])
+    curated = membership().sort_values("joined").drop_duplicates("iso3", keep="last").set_index("iso3")["country"]
+    names = curated.combine_first(state)
+    return names.rename_axis("iso3").reset_index(name="country")
+
+
+def article4_requests() -> pd.DataFrame:
+    """Requests for consultations under Article 4 of the North Atlantic Treaty: one row per request.
+
+    ``requested`` and ``meeting`` are dates; the requesting Allies are in :func:`article4`.
+    """
+    return load("article4_requests").sort_values("requested").reset_index(drop=True)
+
+
+def article4() -> pd.DataFrame:
+    """Article 4 requests in long form: one row per (request, requesting Ally), sorted by date.
+
+    Columns: ``request_id``, ``requested``, ``meeting``, ``iso3``, ``country``, ``occasion``,
+    ``source_title``, ``source_url``, ``verified``, ``note``. Count requests with
+    ``df["request_id"].nunique()``, requesting Allies with ``df["iso3"].nunique()``.
+    """
+    allies = load("article4_requesters").merge(_names_by_iso3(), on="iso3", how="left", validate="many_to_one")
+    df = allies.merge(load("article4_requests"), on="request_id", how="left", validate="many_to_one")
+    cols = ["request_id", "requested", "meeting", "iso3", "country", "occasion",
+            "source_title", "source_url", "verified", "note"]
+    return df[cols].sort_values(["requested", "iso3"]).reset_index(drop=True)
+
+
+# --- Defence pacts signed or ended since 2019 (curated) ---------------------------------
+
+__all__ += ["recent_pacts", "recent_pact_parties", "recent_pacts_excluded", "pacts_in_force"]
+
+
+def recent_pacts() -> pd.DataFrame:
+    """Defence pacts signed since 1 January 2019: one row per pact, sorted by date of signature.
+
+    ``signed``, ``in_force`` and ``ended`` are dates (``in_force`` empty where no source gave it).
+    """
+    return load("recent_pacts").sort_values(["signed", "pact_id"]).reset_index(drop=True)
+
+
+def recent_pact_parties() -> pd.DataFrame:
+    """Parties to the pacts in :func:`recent_pacts`: one row per (pact, party), with ``country`` and ``signed``."""
+    parties = load("recent_pact_parties").merge(_names_by_iso3(), on="iso3", how="left", validate="many_to_one")
+    pacts = load("recent_pacts")[["pact_id", "name", "signed", "in_force", "ended"]]
+    df = parties.merge(pacts, on="pact_id", how="left", validate="many_to_one")
+    return df.sort_values(["signed", "pact_id", "iso3"]).reset_index(drop=True)
+
+
+def recent_pacts_excluded() -> pd.DataFrame:
+    """Arrangements considered for :func:`recent_pacts` and left out, with ``reason_code`` and ``reason``."""
+    return load("recent_pacts_excluded").sort_values("date").reset_index(drop=True)
+
+
+def pacts_in_force(on: str | pd.Timestamp) -> pd.DataFrame:
+    """Defence pacts concluded and not ended on ``on``: the curated alliances plus the recent pacts.
+
+    One row per pact: ``pact_id``, ``name``, ``source`` ("alliances" or "recent_pacts"), ``signed`` and
+    ``includes_usa`` (the United States a party on that day). A pact counts from its signature, as in
+    ``membership.csv`` (founders join on the day the treaty is signed); ``in_force`` is not required,
+    because the recent table leaves it empty where no source gave it.
+    """
+    day = pd.Timestamp(on)
+    old = alliances()
+    old = old[(old["kind"] == "defence pact") & (old["founded"] <= day) & (old["ended"].isna() | (old["ended"] > day))]
+    usa_old = set(members(list(old["alliance_id"]), on=day).query("iso3 == 'USA'")["alliance_id"]) if len(old) else set()
+    rows = [{"pact_id": a, "name": n, "source": "alliances", "signed": s, "includes_usa": a in usa_old}
+            for a, n, s in zip(old["alliance_id"], old["name"], old["founded"])]
+    new = recent_pacts()
+    new = new[(new["signed"] <= day) & (new["ended"].isna() | (new["ended"] > day))]
+    usa_new = set(load("recent_pact_parties").query("iso3 == 'USA'")["pact_id"])
+    rows += [{"pact_id": p, "name": n, "source": "recent_pacts", "signed": s, "includes_usa": p in usa_new}
+             for p, n, s in zip(new["pact_id"], new["name"], new["signed"])]
+    return pd.DataFrame(rows, columns=["pact_id", "name", "source", "signed", "includes_usa"])

@@ -52,6 +52,11 @@ SRC_ATOP_MEMBERS = {"title": "Leeds, Ritter, Mitchell and Long. 2002. Alliance T
 SRC_WDI = {"title": "World Bank. World Development Indicators (last updated 2018-02-22): MS.MIL.XPND.GD.ZS "
                     "(source: SIPRI Military Expenditure Database), NY.GDP.MKTP.CD, SP.POP.TOTL",
            "path": "https://databank.worldbank.org/source/world-development-indicators"}
+SRC_OUTLINES = {"title": "Natural Earth. 1:110m Cultural Vectors, Admin 0 - Countries, v4.1.0 (public domain), as "
+                         "packaged in the npm package world-atlas 2.0.2 (countries-110m.json; Bostock, ISC licence)",
+                "path": "https://www.naturalearthdata.com/downloads/110m-cultural-vectors/"}
+PUBLIC_DOMAIN = {"name": "public-domain", "title": "Public domain (Natural Earth terms of use)",
+                 "path": "https://www.naturalearthdata.com/about/terms-of-use/"}
 SRC_CURATED = {"title": "Hand-curated by the book's authors; one primary source per row (columns "
                         "source_title and source_url)", "path": "membership.csv"}
 
@@ -261,6 +266,25 @@ RESOURCES = [
         },
     },
     {
+        "name": "world_outlines",
+        "path": "world_outlines.csv",
+        "title": "Country outlines for maps, Natural Earth 1:110m (today's borders)",
+        "description": "One row per country or territory of Natural Earth's 1:110m admin-0 layer: its outline as a "
+                       "GeoJSON MultiPolygon (longitude/latitude, WGS 84, rounded to 0.01 degree). Today's "
+                       "borders only: a map of an earlier year drawn on them is anachronistic and must say so.",
+        "sources": [SRC_OUTLINES],
+        "licenses": [PUBLIC_DOMAIN],
+        "schema": {
+            "fields": [
+                f("name", "string", "Natural Earth's short name", required=True, unique=True),
+                f("iso3", "string", "ISO 3166-1 alpha-3 code (Kosovo: XKX; empty for Northern Cyprus and "
+                  "Somaliland, which have none)", unique=True, pattern="[A-Z]{3}"),
+                f("geometry", "geojson", "Outline: a GeoJSON MultiPolygon", required=True),
+            ],
+            "primaryKey": ["name"],
+        },
+    },
+    {
         "name": "wdi",
         "path": "wdi.csv",
         "title": "World Bank WDI: military expenditure (% of GDP), GDP and population, 1960-2016",
@@ -280,6 +304,135 @@ RESOURCES = [
                 f("population", "number", "Population, total (SP.POP.TOTL)", minimum=0),
             ],
             "primaryKey": ["iso3", "year"],
+        },
+    },
+]
+
+# --- Curated events and recent pacts (curation: article4_*, recent_pacts*) -------------------
+# A separate block so that edits to the resources above and below do not collide.
+
+SRC_CURATED_EVENTS = {"title": "Hand-curated by the book's authors; one primary source per row (columns "
+                               "source_title and source_url); see data/README.md",
+                      "path": "README.md"}
+
+RESOURCES += [
+    {
+        "name": "article4_requests",
+        "path": "article4_requests.csv",
+        "title": "Requests for consultations under Article 4 of the North Atlantic Treaty, 1949-2026",
+        "description": "One row per formal request by one or more Allies for consultations under Article 4 "
+                       "(the date of the request and of the North Atlantic Council meeting). Requesting "
+                       "Allies are in article4_requesters.csv. Hand-curated with a primary source per row.",
+        "sources": [SRC_CURATED_EVENTS,
+                    {"title": "The North Atlantic Treaty, Washington D.C., 4 April 1949, Article 4",
+                     "path": "https://www.nato.int/cps/en/natohq/official_texts_17120.htm"}],
+        "licenses": [CC_BY],
+        "schema": {
+            "fields": [
+                f("request_id", "string", "Short identifier (year, month if needed, requester)",
+                  required=True, unique=True, pattern="[a-z0-9-]+"),
+                f("requested", "date", "Date the request was made (see codebook: where only NATO's "
+                  "announcement dates it, the announcement's date)", required=True),
+                f("meeting", "date", "Date the North Atlantic Council met under Article 4 on the request",
+                  required=True),
+                f("occasion", "string", "What prompted the request", required=True),
+                *source_fields(),
+                f("note", "string", "Curators' note: date basis, other sources", required=True),
+            ],
+            "primaryKey": ["request_id"],
+        },
+    },
+    {
+        "name": "article4_requesters",
+        "path": "article4_requesters.csv",
+        "title": "Allies that made each Article 4 request, 1949-2026",
+        "description": "One row per (request, requesting Ally). The source is the request's row in "
+                       "article4_requests.csv.",
+        "sources": [SRC_CURATED_EVENTS],
+        "licenses": [CC_BY],
+        "schema": {
+            "fields": [
+                f("request_id", "string", "Request (see article4_requests.csv)", required=True),
+                f("iso3", "string", "Requesting Ally, ISO 3166-1 alpha-3", required=True, pattern="[A-Z]{3}"),
+            ],
+            "primaryKey": ["request_id", "iso3"],
+            "foreignKeys": [{"fields": ["request_id"],
+                             "reference": {"resource": "article4_requests", "fields": ["request_id"]}}],
+        },
+    },
+]
+
+RESOURCES += [
+    {
+        "name": "recent_pacts",
+        "path": "recent_pacts.csv",
+        "title": "Defence pacts signed since 1 January 2019, worldwide, 2019-2026",
+        "description": "One row per written agreement between states, signed (or ended) from 2019-01-01, in which "
+                       "the parties promise to assist one another if attacked (see the codebook for the rule). "
+                       "Parties in recent_pact_parties.csv; arrangements considered and left out in "
+                       "recent_pacts_excluded.csv. Hand-curated with a source per row.",
+        "sources": [SRC_CURATED_EVENTS],
+        "licenses": [CC_BY],
+        "schema": {
+            "fields": [
+                f("pact_id", "string", "Short identifier", required=True, unique=True, pattern="[a-z0-9-]+"),
+                f("name", "string", "Name of the agreement", required=True),
+                f("signed", "date", "Date of signature", required=True),
+                f("in_force", "date", "Date of entry into force, where a source gives it (empty: not checked)"),
+                f("ended", "date", "Date the pact ended (empty: not ended as far as the sources read show)"),
+                f("instrument", "string", "Kind of document", required=True,
+                  enum=["treaty", "agreement", "declaration", "charter"]),
+                f("obligation", "string", "Strongest obligation (the inclusion rule requires defence)",
+                  required=True, enum=["defence"]),
+                f("clause_article", "string", "Article holding the assistance clause, where read"),
+                f("clause", "string", "The assistance clause, quoted briefly from the source", required=True),
+                *source_fields(),
+                f("source_kind", "string", "What the source is: treaty text, government, parliament record, "
+                  "press (quoting the text), analysis", required=True),
+                f("note", "string", "Curators' note: dates' sources, prior ties, what was not checked", required=True),
+            ],
+            "primaryKey": ["pact_id"],
+        },
+    },
+    {
+        "name": "recent_pact_parties",
+        "path": "recent_pact_parties.csv",
+        "title": "Parties to the defence pacts in recent_pacts.csv, 2019-2026",
+        "description": "One row per (pact, party). The source is the pact's row in recent_pacts.csv.",
+        "sources": [SRC_CURATED_EVENTS],
+        "licenses": [CC_BY],
+        "schema": {
+            "fields": [
+                f("pact_id", "string", "Pact (see recent_pacts.csv)", required=True),
+                f("iso3", "string", "Party, ISO 3166-1 alpha-3", required=True, pattern="[A-Z]{3}"),
+            ],
+            "primaryKey": ["pact_id", "iso3"],
+            "foreignKeys": [{"fields": ["pact_id"],
+                             "reference": {"resource": "recent_pacts", "fields": ["pact_id"]}}],
+        },
+    },
+    {
+        "name": "recent_pacts_excluded",
+        "path": "recent_pacts_excluded.csv",
+        "title": "Arrangements considered for recent_pacts.csv and left out, with the reason, 2017-2026",
+        "description": "Accessions, freezes, partnerships without an assistance clause, agreements whose text "
+                       "could not be verified, and ended agreements that were not defence pacts.",
+        "sources": [SRC_CURATED_EVENTS],
+        "licenses": [CC_BY],
+        "schema": {
+            "fields": [
+                f("arrangement", "string", "What was considered", required=True, unique=True),
+                f("parties", "string", "ISO3 codes of the states concerned, space-separated", required=True,
+                  pattern="[A-Z]{3}( [A-Z]{3})*"),
+                f("date", "date", "Date of signature, accession or end", required=True),
+                f("reason_code", "string", "Why it is not a row of recent_pacts.csv", required=True,
+                  enum=["accession", "freeze-not-exit", "no-assistance-clause", "security-assistance-not-defence",
+                        "text-not-verified", "not-a-defence-pact", "end-not-verified", "unilateral-guarantee"]),
+                f("reason", "string", "The reason in words", required=True),
+                f("source_title", "string", "Title of the source for this row", required=True),
+                f("source_url", "string", "Where the source can be read", required=True),
+            ],
+            "primaryKey": ["arrangement"],
         },
     },
 ]
@@ -340,6 +493,7 @@ def curate_sources(src: Path) -> None:
     columns = [fld["name"] for spec in RESOURCES if spec["name"] == "atop_members" for fld in spec["schema"]["fields"]]
     members[columns].astype({c: "Int64" for c in columns if c != "version"}).to_csv(
         DATA / "atop_members.csv", index=False)
+    curate_outlines(src)
 
 
 WDI_FILES = {"milex_gdp_pct": "API_MS.MIL.XPND.GD.ZS_DS2_en_csv_v2.csv",
@@ -367,6 +521,50 @@ def curate_wdi(src: Path) -> None:
     wdi = wdi[wdi["iso3"].isin(set(coco.CountryConverter().data["ISO3"]))]
     wdi = wdi.dropna(subset=list(WDI_FILES), how="all").sort_values(["iso3", "year"])
     wdi[["iso3", "country", "year", *WDI_FILES]].to_csv(DATA / "wdi.csv", index=False)
+
+
+OUTLINE_ISO3 = {"Kosovo": "XKX"}  # no ISO 3166-1 numeric code; XKX is the code the World Bank and EU use
+
+
+def curate_outlines(src: Path) -> None:
+    """Country outlines for maps: Natural Earth 1:110m via the world-atlas TopoJSON -> world_outlines.csv.
+
+    The TopoJSON's quantised, delta-encoded arcs are decoded into one GeoJSON (Multi)Polygon per
+    country, coordinates rounded to 0.01 degree, keyed by ISO3 (from the ISO numeric id; Kosovo XKX;
+    Northern Cyprus and Somaliland have none).
+    """
+    import country_converter as coco
+    import pandas as pd
+
+    topo = json.loads((src / "natural-earth-110m" / "world-atlas-countries-110m.json").read_text())
+    (kx, ky), (dx, dy) = topo["transform"]["scale"], topo["transform"]["translate"]
+    arcs = []
+    for arc in topo["arcs"]:
+        x = y = 0
+        points = []
+        for ax_, ay_ in arc:
+            x, y = x + ax_, y + ay_
+            points.append([round(x * kx + dx, 2), round(y * ky + dy, 2)])
+        arcs.append(points)
+
+    def ring(indices):
+        points = []
+        for i in indices:
+            part = arcs[i] if i >= 0 else arcs[~i][::-1]
+            points.extend(part if not points else part[1:])
+        return points
+
+    logging.getLogger("country_converter").setLevel(logging.ERROR)
+    cc = coco.CountryConverter()
+    rows = []
+    for geom in topo["objects"]["countries"]["geometries"]:
+        name = geom["properties"]["name"]
+        polygons = [geom["arcs"]] if geom["type"] == "Polygon" else geom["arcs"]
+        shape = {"type": "MultiPolygon", "coordinates": [[ring(r) for r in poly] for poly in polygons]}
+        iso3 = OUTLINE_ISO3.get(name) or (cc.convert(int(geom["id"]), src="ISOnumeric", to="ISO3", not_found=None)
+                                          if geom.get("id") else None)
+        rows.append({"name": name, "iso3": iso3, "geometry": json.dumps(shape, separators=(",", ":"))})
+    pd.DataFrame(rows).sort_values("name").to_csv(DATA / "world_outlines.csv", index=False)
 
 
 def write_package() -> None:
