@@ -237,6 +237,8 @@ def _as_labels(answer) -> tuple[set | None, str | None]:
         return None, f"expected a collection (list, set, Series) of names, but your answer is {_describe(answer)}."
     if isinstance(answer, pd.DataFrame):
         return None, "expected a list, set or Series of names, but your answer is a whole DataFrame. Select one column."
+    if isinstance(answer, dict):
+        return None, f"expected a list, set or Series of names, but your answer is a dict: {_describe(answer)}."
     return {str(x) for x in answer}, None
 
 

@@ -210,6 +210,7 @@ def test_collection():
     assert_wrong(checks.check_collection("USA, CAN", 1, 32, **iso), "expected a collection", "text (str)")
     assert_wrong(checks.check_collection(["United States"], 1, 32, **iso), "do not look like", "'United States'")
     assert_wrong(checks.check_collection([], 1, 32, **iso), "empty")
+    assert_wrong(checks.check_collection({"USA": 1}, 1, 32, **iso), "a dict")
     assert_wrong(checks.check_collection(["A%02d" % i for i in range(40)], 1, 32), "40 distinct items", "1 to 32")
     fb = checks.check_collection({"EST", "LVA"}, 1, 32, mistakes=[({"LVA", "EST"}, "that is 2005, not 2004.")], **iso)
     assert_wrong(fb, "2005, not 2004")

@@ -153,6 +153,17 @@ def _visible_run(name):
             cells += [nbformat.v4.new_code_cell(mistake["code"]), nbformat.v4.new_code_cell(check_of[ex.grade_id]),
                       nbformat.v4.new_code_cell(answer_of[ex.grade_id])]
             tags += [("mistake", ex.grade_id, n), ("mistake-check", ex.grade_id, n), ("restore", ex.grade_id)]
+    blank = release.student_version(nb, name)
+    for ex in auto_exercises(name):
+        stub = "\n".join(blank.cells[i].source for i in ex.answers)
+        names = re.findall(r"^(\w+) = \.\.\.", stub, re.M)
+        funcs = re.findall(r"^def (\w+)\(", stub, re.M)
+        mistyped = "\n".join([f"{v} = {{'a': 'dict'}}" for v in names] + [f"def {f}(*args, **kwargs):\n    return 'text'" for f in funcs])
+        assert names or funcs, f"{name} {ex.grade_id}: no answer variable or function in the student cell"
+        for kind, code in (("blank", stub), ("mistyped", mistyped)):
+            cells += [nbformat.v4.new_code_cell(code), nbformat.v4.new_code_cell(check_of[ex.grade_id]),
+                      nbformat.v4.new_code_cell(answer_of[ex.grade_id])]
+            tags += [(kind, ex.grade_id), (f"{kind}-check", ex.grade_id), ("restore", ex.grade_id)]
     run = nbformat.v4.new_notebook(cells=cells, metadata={"kernelspec": {"name": "python3", "display_name": "Python 3"}})
     NotebookClient(run, timeout=120, allow_errors=True, resources={"metadata": {"path": str(SOURCE)}}).execute()
 
@@ -192,6 +203,19 @@ def test_typical_mistakes_get_a_specific_message_from_the_visible_check(name, vi
                 f"{name} {tag[1]}: the visible check did not catch {mistake['code']!r}: {said}"
             assert mistake["says"] in said, f"{name} {tag[1]}: expected {mistake['says']!r} in {said!r}"
             assert "Traceback" not in said
+
+
+@pytest.mark.parametrize("name", SETS)
+def test_a_blank_or_mistyped_answer_gets_a_message_from_the_visible_check_never_a_traceback(name, visible_runs):
+    """Issue #16 item 2: the student version's blank answer, and a dict or a function returning text."""
+    seen = set()
+    for tag, said, failed in visible_runs[name]:
+        if tag != "setup" and tag[0] in ("blank-check", "mistyped-check"):
+            seen.add(tag)
+            assert failed and said.startswith("AssertionError: Not quite: "), f"{name} {tag}: {said}"
+            if tag[0] == "blank-check":
+                assert "not answered yet" in said, f"{name} {tag}: {said}"
+    assert len(seen) == 2 * len(auto_exercises(name))
 
 
 @pytest.mark.parametrize("name", SETS)
