@@ -10,12 +10,18 @@ import json
 import re
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
 _YEARS = re.compile(r"(\d{4})[-–](\d{4})")
 
 
-def vintage(package: Path = ROOT / "data" / "datapackage.json") -> str:
-    """'alliances to 2025, nmc to 2022, ...': the last year of each resource whose title gives years."""
+def vintage(package: Path | None = None) -> str:
+    """'alliances to 2025, nmc to 2022, ...': the last year of each resource whose title gives years.
+
+    The package is the one the notebooks load (``alliances.data.data_dir()``), also when the book is
+    built from a copy of its sources (the student edition).
+    """
+    from alliances import data
+
+    package = package or data.data_dir() / "datapackage.json"
     resources = json.loads(package.read_text(encoding="utf-8"))["resources"]
     last = [(r["name"], m[-1][1]) for r in resources if (m := _YEARS.findall(r.get("title", "")))]
     return ", ".join(f"{name} to {year}" for name, year in last)

@@ -31,7 +31,10 @@ __all__ = [
     "member_counts",
     "countries",
     "spending",
+    "nato_spending",
+    "nato_spending_totals",
     "wdi",
+    "milex_gdp",
     "cow_alliances",
     "atop_alliances",
     "atop_members",
@@ -55,17 +58,19 @@ class DataError(RuntimeError):
 def data_dir() -> Path:
     """The folder holding ``datapackage.json``.
 
-    In order: ``$ALLIANCES_DATA_DIR``; the repository's ``data/`` beside the package; a
-    ``data/`` folder in the working directory or one of its parents (how an installed
-    wheel finds the data, e.g. in JupyterLite, where the notebooks sit in ``book/``).
+    In order: ``$ALLIANCES_DATA_DIR``; the repository's ``data/`` beside the package (a clone
+    or editable install); a ``data/`` folder in the working directory or one of its parents
+    (e.g. JupyterLite, where the notebooks sit in ``book/``); the copy inside an installed
+    package (``alliances/_data``: what a wheel or ``pip install`` carries, e.g. on JupyterHub).
     """
     env = os.environ.get(ENV_VAR)
     if env:
         candidates = [Path(env)]
     else:
         here = Path.cwd().resolve()
-        candidates = [Path(__file__).resolve().parent.parent / "data"]
-        candidates += [folder / "data" for folder in (here, *here.parents)]
+        package = Path(__file__).resolve().parent
+        candidates = [package.parent / "data"] + [folder / "data" for folder in (here, *here.parents)]
+        candidates.append(package / "_data")
     for path in candidates:
         if (path / "datapackage.json").is_file():
             return path
@@ -215,7 +220,10 @@ def countries() -> pd.DataFrame:
 
 
 def spending() -> pd.DataFrame:
-    """State-years from COW NMC v7.0: ``milex`` in thousands of current US dollars, ``milper`` in thousands.
+    """State-years from COW NMC v7.0: ``milex`` in thousands of current money, ``milper`` in thousands.
+
+    ``milex`` is in British pounds for 1816-1913 and in US dollars from 1914 (NMC documentation):
+    convert before comparing across 1913/1914.
 
     Adds ``iso3`` and ``country`` from :func:`countries`.
     """
@@ -224,9 +232,40 @@ def spending() -> pd.DataFrame:
     return nmc.merge(names, on="cow_code", how="left", validate="many_to_one")
 
 
+def nato_spending() -> pd.DataFrame:
+    """NATO's defence expenditure per ally and year, 2014-2024 (2023-2024 estimates), from NATO's tables.
+
+    One row per current ally (``iso3``, ``cow_code``, ``country``) and year, also for years before
+    it joined (``ally`` is False then); ``share_gdp_pct`` is NATO's share of real GDP (2015 prices),
+    ``equipment_share_pct`` the share of spending on major equipment. Iceland (no armed forces)
+    has GDP only. Columns and units: ``data/README.md``.
+    """
+    return load("nato_defence_expenditure")
+
+
+def nato_spending_totals() -> pd.DataFrame:
+    """NATO's own aggregates per year: ``group`` is "NATO Europe and Canada" or "NATO Total"."""
+    return load("nato_defence_expenditure_totals")
+
+
 def wdi() -> pd.DataFrame:
-    """World Bank WDI country-years, 1960-2016: ``milex_gdp_pct``, ``gdp_usd``, ``population``."""
+    """World Bank WDI country-years: ``gdp_usd`` (current US dollars, to 2023) and ``population`` (to 2024)."""
     return load("wdi")
+
+
+def milex_gdp() -> pd.DataFrame:
+    """Military expenditure as % of GDP for any state, 1960-2022: COW NMC ``milex`` over WDI ``gdp_usd``.
+
+    Columns ``cow_code``, ``iso3``, ``country``, ``year``, ``milex`` (thousands of current US
+    dollars), ``gdp_usd`` and ``milex_gdp_pct``. Both inputs are openly usable; the share is the
+    book's computation, not SIPRI's or NATO's, and differs from NATO's definition (see the
+    codebook's cross-check). For NATO allies from 2014 use :func:`nato_spending`.
+    """
+    nmc = spending()[["cow_code", "iso3", "country", "year", "milex"]].dropna(subset=["iso3"])
+    gdp = wdi()[["iso3", "year", "gdp_usd"]]
+    table = nmc.merge(gdp, on=["iso3", "year"], how="inner", validate="many_to_one")
+    table["milex_gdp_pct"] = 100 * table["milex"] * 1000 / table["gdp_usd"]
+    return table.sort_values(["cow_code", "year"]).reset_index(drop=True)
 
 
 # --- Historical alliance data sets (dyad-years) -------------------------------------

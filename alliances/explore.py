@@ -15,6 +15,7 @@ from collections.abc import Callable
 
 import ipywidgets as widgets
 import matplotlib.pyplot as plt
+import pandas as pd
 from io import BytesIO
 
 from IPython.display import Image, display
@@ -110,19 +111,27 @@ MEASURES = {
                          lambda d: d["milex"] / d["tpop"]),
     "world_share": ("Share of world military expenditure (%)",
                     lambda d: 100 * d["milex"] / d.groupby("year")["milex"].transform("sum")),
+    "gdp_share": ("Military expenditure (% of GDP)",
+                  lambda d: d["milex_gdp_pct"]),
 }
 
 
 def _draw_spending(countries: tuple[str, ...], measure: str, years: tuple[int, int]) -> plt.Figure:
     label, compute = MEASURES[measure]
     table = data.spending()
+    if measure == "gdp_share":
+        table = table.merge(data.milex_gdp()[["cow_code", "year", "milex_gdp_pct"]], on=["cow_code", "year"],
+                            how="left", validate="one_to_one")
     table["value"] = compute(table)
     chosen = table[table["iso3"].isin(countries) & table["year"].between(*years)]
     fig, ax = plots.figure()
     for iso3, rows in chosen.groupby("iso3"):
         ax.plot(rows["year"], rows["value"], label=rows["country"].iloc[0], linewidth=2)
+    source = "COW National Material Capabilities v7.0 (data/nmc.csv)"
+    if measure == "gdp_share":
+        source += "; GDP: World Bank WDI NY.GDP.MKTP.CD (data/wdi.csv)"
     plots.finish(ax, title=f"{label.split(' (')[0]}, {years[0]}-{years[1]}", xlabel="Year", ylabel=label,
-                 source="COW National Material Capabilities v7.0 (data/nmc.csv)")
+                 source=source)
     return fig
 
 
@@ -140,35 +149,70 @@ def spending(countries=("USA", "RUS", "CHN", "GBR", "FRA"), measure: str = "mile
 
 # --- burden-sharing scatter ----------------------------------------------------------------
 
+#: first and last year of the burden explorer: COW NMC over WDI GDP from 1960; NATO's tables to 2024
+BURDEN_YEARS = (1960, 2024)
+NATO_YEARS = (2014, 2024)
+
+
 def burden_table(alliance: str, year: int):
-    """Members of ``alliance`` at the end of ``year`` with WDI GDP and military burden (% of GDP)."""
-    members = data.members(alliance, on=f"{year}-12-31")[["country", "iso3"]].drop_duplicates("iso3")
-    wdi = data.wdi().query("year == @year")[["iso3", "gdp_usd", "milex_gdp_pct"]]
-    return members.merge(wdi, on="iso3", how="left", validate="one_to_one")
+    """Members of ``alliance`` at the end of ``year`` with GDP (current US$) and military burden (% of GDP).
+
+    For NATO from 2014 the figures are NATO's own (:func:`alliances.data.nato_spending`); otherwise
+    COW NMC spending over World Bank GDP (:func:`alliances.data.milex_gdp`, to 2022). Column
+    ``source`` says which.
+    """
+    members = data.members(alliance, on=f"{year}-12-31")[["country", "cow_code", "iso3"]].drop_duplicates("iso3")
+    if alliance == "nato" and NATO_YEARS[0] <= year <= NATO_YEARS[1]:
+        nato = data.nato_spending().query("year == @year")
+        values = pd.DataFrame({"iso3": nato["iso3"], "gdp_usd": nato["gdp_usd_mn"] * 1e6,
+                               "milex_gdp_pct": nato["share_gdp_pct"]})
+        table = members.merge(values, on="iso3", how="left", validate="one_to_one")
+        table["source"] = "NATO"
+    else:
+        shares = data.milex_gdp().query("year == @year")[["cow_code", "gdp_usd", "milex_gdp_pct"]]
+        table = members.merge(shares, on="cow_code", how="left", validate="one_to_one")
+        table["source"] = "COW NMC / World Bank"
+    return table.drop(columns="cow_code")
 
 
 def _draw_burden(alliance: str, year: int) -> plt.Figure:
-    table = burden_table(alliance, year).dropna(subset=["gdp_usd", "milex_gdp_pct"])
+    full = burden_table(alliance, year)
+    table = full.dropna(subset=["gdp_usd", "milex_gdp_pct"])
     fig, ax = plots.figure()
     colour = plots.BLOC_COLORS.get(alliance, plots.COLORS["blue"])
     ax.scatter(table["gdp_usd"] / 1e9, table["milex_gdp_pct"], color=colour, s=30)
-    for row in table.nlargest(5, "gdp_usd").itertuples():
+    labelled = pd.concat([table.nlargest(5, "gdp_usd"), table.nlargest(1, "milex_gdp_pct")]).drop_duplicates("iso3")
+    for row in labelled.itertuples():
         ax.annotate(row.country, (row.gdp_usd / 1e9, row.milex_gdp_pct), xytext=(4, 3),
                     textcoords="offset points", fontsize=8)
     ax.set_xscale("log")
     ax.axhline(2, color=plots.COLORS["vermillion"], linestyle="--", linewidth=1, label="2% of GDP")
+    if alliance == "nato":
+        ax.axhline(3.5, color=plots.COLORS["blue"], linestyle=":", linewidth=1,
+                   label="3.5% of GDP (core defence, Hague target for 2035)")
+        ax.legend(loc="lower right", fontsize=8, framealpha=1)
+    if table.empty:
+        ax.text(0.5, 0.5, f"no spending data for {year}", transform=ax.transAxes, ha="center")
     short = data.alliances().set_index("alliance_id").loc[alliance, "short_name"]
+    if (full["source"] == "NATO").any():
+        source = "NATO defence expenditure tables, 17 June 2024; 2023-24 estimates (data/nato_defence_expenditure.csv)"
+        ylabel = "Defence spending (% of GDP, NATO)"
+    else:
+        source = "COW NMC v7.0 milex over World Bank GDP (data/nmc.csv, data/wdi.csv)"
+        ylabel = "Military expenditure (% of GDP)"
     plots.finish(ax, title=f"{short}: economic size and military burden, {year}",
-                 xlabel="GDP (billions of current US dollars, log scale)",
-                 ylabel="Military expenditure (% of GDP)",
-                 source="World Bank WDI (2018 vintage; SIPRI), data/wdi.csv; members from data/membership.csv")
+                 xlabel="GDP (billions of current US dollars, log scale)", ylabel=ylabel, source=source)
     return fig
 
 
-def burden(alliance: str = "nato", year: int = 2016) -> Explorer:
-    """Year slider (1960-2016) and alliance picker -> GDP vs % of GDP for each member."""
+def burden(alliance: str = "nato", year: int = 2024) -> Explorer:
+    """Year slider (1960-2024) and alliance picker -> GDP vs % of GDP for each member.
+
+    NATO from 2014: NATO's own figures; other alliances and years: COW NMC over World Bank GDP (to 2022).
+    """
     options = [(r.short_name, r.alliance_id) for r in data.alliances().itertuples()
                if r.alliance_id in set(data.membership()["alliance_id"])]
     pick = widgets.Dropdown(options=options, value=alliance, description="Alliance")
-    slider = widgets.IntSlider(value=year, min=1960, max=2016, description="Year", continuous_update=False)
+    slider = widgets.IntSlider(value=year, min=BURDEN_YEARS[0], max=BURDEN_YEARS[1], description="Year",
+                               continuous_update=False)
     return Explorer("Burden-sharing explorer", {"alliance": pick, "year": slider}, _draw_burden)

@@ -1,6 +1,7 @@
 """Explorers: a figure for the default state, redrawn when a control moves, a note for static pages."""
 
 import matplotlib
+import pandas as pd
 import pytest
 from IPython.core.interactiveshell import InteractiveShell
 
@@ -12,7 +13,9 @@ from alliances import explore  # noqa: E402
 @pytest.mark.parametrize("make,title", [
     (lambda: explore.enlargement("nato", 1999), "NATO membership"),
     (lambda: explore.spending(("USA", "RUS"), "world_share", (1950, 2022)), "Share of world military expenditure"),
-    (lambda: explore.burden("nato", 2016), "NATO: economic size and military burden, 2016"),
+    (lambda: explore.spending(("USA", "DEU"), "gdp_share", (1960, 2022)), "Military expenditure, 1960-2022"),
+    (lambda: explore.burden("nato", 2024), "NATO: economic size and military burden, 2024"),
+    (lambda: explore.burden("nato", 1985), "NATO: economic size and military burden, 1985"),
 ])
 def test_default_figure_is_labelled(make, title):
     fig = make().figure()
@@ -51,5 +54,20 @@ def test_static_rendering_has_a_note_and_a_figure():
 
 
 def test_burden_table_members_and_values():
-    table = explore.burden_table("nato", 2016)
-    assert len(table) == 28 and table["milex_gdp_pct"].notna().sum() >= 26
+    """NATO from 2014: NATO's own shares (Iceland has none); before 2014 and other alliances: COW over WDI."""
+    table = explore.burden_table("nato", 2024).set_index("iso3")
+    assert len(table) == 32 and table["milex_gdp_pct"].notna().sum() == 31 and set(table["source"]) == {"NATO"}
+    assert round(table.loc["POL", "milex_gdp_pct"], 2) == 4.12 and pd.isna(table.loc["ISL", "milex_gdp_pct"])
+    old = explore.burden_table("nato", 1985)
+    assert len(old) == 16 and old["milex_gdp_pct"].notna().sum() >= 14
+    assert set(old["source"]) == {"COW NMC / World Bank"}
+    csto = explore.burden_table("csto", 2022)
+    assert csto["milex_gdp_pct"].notna().sum() >= 5
+
+
+def test_burden_slider_reaches_the_last_nato_year():
+    exp = explore.burden()
+    assert exp.controls["year"].max == 2024 and exp.values() == {"alliance": "nato", "year": 2024}
+    fig = exp.figure()
+    legend = " ".join(t.get_text() for t in fig.axes[0].get_legend().get_texts())
+    assert "NATO" in fig._supxlabel.get_text() and "3.5%" in legend

@@ -5,7 +5,9 @@ Two steps, both re-runnable:
 1. ``python tools/curate_data.py sources [SHARED_SOURCES_DIR]`` rebuilds the derived
    tables (countries, nmc, cow/atop dyad-years, ATOP members) from raw copies of public datasets
    (default ``../shared/sources``, each folder with a PROVENANCE.md).
-   ``python tools/curate_data.py wdi DIR`` tidies the World Bank WDI API files in DIR.
+   It also tidies World Bank GDP and population (``wdi-gdp-population/``) and NATO's defence
+   expenditure tables (``nato-defence-expenditure-2024/``, read with openpyxl); ``wdi`` and
+   ``nato`` instead of ``sources`` redo only one of them.
 2. ``python tools/curate_data.py package`` (also run at the end of step 1) writes the
    Frictionless descriptor: schemas from ``RESOURCES`` below, plus each file's size
    and SHA-256. Run it after editing any hand-curated CSV.
@@ -49,9 +51,16 @@ SRC_ATOP_MEMBERS = {"title": "Leeds, Ritter, Mitchell and Long. 2002. Alliance T
                              "1815-1944. International Interactions 28: 237-60. ATOP v5.1 member-level file "
                              "(atop5_1m.csv; selected columns, values unchanged)",
                     "path": "http://www.atopdata.org/"}
-SRC_WDI = {"title": "World Bank. World Development Indicators (last updated 2018-02-22): MS.MIL.XPND.GD.ZS "
-                    "(source: SIPRI Military Expenditure Database), NY.GDP.MKTP.CD, SP.POP.TOTL",
+SRC_WDI = {"title": "World Bank. World Development Indicators: NY.GDP.MKTP.CD (GDP, current US$) and SP.POP.TOTL "
+                    "(population), as republished by the datasets project (datasets/gdp, datasets/population; "
+                    "retrieved 2026)",
            "path": "https://databank.worldbank.org/source/world-development-indicators"}
+SRC_NATO = {"title": "NATO Public Diplomacy Division. 2024. Defence Expenditure of NATO Countries (2014-2024). "
+                     "Press release and Excel tables, 17 June 2024 (240617-def-exp-2024-TABLES-en.xlsx)",
+            "path": "https://www.nato.int/cps/en/natohq/topics_49198.htm"}
+NATO_TERMS = {"name": "NATO-attribution", "title": "NATO: may be reproduced with attribution ('Source: NATO'); "
+                                                   "not an open licence (see data/README.md)",
+              "path": "https://www.nato.int/cps/en/natohq/topics_49198.htm"}
 SRC_OUTLINES = {"title": "Natural Earth. 1:110m Cultural Vectors, Admin 0 - Countries, v4.1.0 (public domain), as "
                          "packaged in the npm package world-atlas 2.0.2 (countries-110m.json; Bostock, ISC licence)",
                 "path": "https://www.naturalearthdata.com/downloads/110m-cultural-vectors/"}
@@ -192,7 +201,7 @@ RESOURCES = [
             "fields": [
                 f("cow_code", "integer", "COW state code", required=True),
                 f("year", "integer", "Year", required=True, minimum=1816, maximum=2022),
-                f("milex", "number", "Military expenditure, thousands of current US dollars", minimum=0),
+                f("milex", "number", "Military expenditure: thousands of current British pounds for 1816-1913, thousands of current US dollars from 1914 (NMC documentation)", minimum=0),
                 f("milper", "number", "Military personnel, thousands", minimum=0),
                 f("irst", "number", "Iron and steel production, thousands of tons", minimum=0),
                 f("pec", "number", "Primary energy consumption, thousands of coal-ton equivalents", minimum=0),
@@ -266,6 +275,76 @@ RESOURCES = [
         },
     },
     {
+        "name": "nato_defence_expenditure",
+        "path": "nato_defence_expenditure.csv",
+        "title": "NATO: defence expenditure of NATO countries, per ally, 2014-2024",
+        "description": "One row per ally and year as published in NATO's tables of 17 June 2024 (2023 and 2024 "
+                       "are NATO estimates). Every current ally is listed for every year 2014-2024, also before "
+                       "it joined (column ally says whether it was a member that year). Iceland, which has no "
+                       "armed forces, has GDP only.",
+        "sources": [SRC_NATO, SRC_CURATED],
+        "licenses": [NATO_TERMS],
+        "schema": {
+            "fields": [
+                f("iso3", "string", "ISO 3166-1 alpha-3", required=True, pattern="[A-Z]{3}"),
+                f("cow_code", "integer", "Correlates of War state code", required=True),
+                f("country", "string", "Display name used in the book", required=True),
+                f("year", "integer", "Year", required=True, minimum=2014, maximum=2024),
+                f("estimate", "boolean", "True where NATO marks the year as an estimate (2023e, 2024e)", required=True),
+                f("ally", "boolean", "True if a NATO member in that year (joined on or before 31 December, "
+                  "NATO's rule for its aggregates)", required=True),
+                f("national_target", "boolean", "True for the allies NATO footnotes with * (national laws or "
+                  "political agreements calling for 2% of GDP or more)", required=True),
+                f("spending_ncu_mn", "number", "Defence expenditure, millions of national currency, current prices "
+                  "(Table 1)"),
+                f("currency", "string", "National currency of spending_ncu_mn, as NATO names it"),
+                f("spending_usd_mn", "number", "Defence expenditure, millions of US dollars, current prices and "
+                  "exchange rates (Table 2)", minimum=0),
+                f("spending_usd_2015_mn", "number", "Defence expenditure, millions of US dollars, constant 2015 "
+                  "prices and exchange rates (Table 2)", minimum=0),
+                f("share_gdp_pct", "number", "Defence expenditure as a share of real GDP, %, 2015 prices (Table 3)",
+                  minimum=0),
+                f("real_change_pct", "number", "Annual real change in defence expenditure, %, 2015 prices (Table 3)"),
+                f("gdp_usd_mn", "number", "GDP, millions of US dollars, current prices and exchange rates (Table 5)",
+                  minimum=0),
+                f("gdp_usd_2015_mn", "number", "GDP, millions of US dollars, constant 2015 prices (Table 5)",
+                  minimum=0),
+                f("gdp_per_capita_usd_2015_k", "number", "GDP per capita, thousands of US dollars, 2015 prices "
+                  "(Table 6)", minimum=0),
+                f("spending_per_capita_usd_2015", "number", "Defence expenditure per capita, US dollars, 2015 "
+                  "prices (Table 6)", minimum=0),
+                f("military_personnel_k", "number", "Military personnel, thousands (Table 7)", minimum=0),
+                f("equipment_share_pct", "number", "Equipment (major equipment and related R&D), % of defence "
+                  "expenditure (Table 8a)", minimum=0, maximum=100),
+                f("personnel_share_pct", "number", "Personnel (military and civilian pay and pensions), % of "
+                  "defence expenditure (Table 8a)", minimum=0, maximum=100),
+                f("infrastructure_share_pct", "number", "Infrastructure (NATO common infrastructure and national "
+                  "military construction), % of defence expenditure (Table 8b)", minimum=0, maximum=100),
+                f("other_share_pct", "number", "Other (operations and maintenance, other R&D, unallocated), % of "
+                  "defence expenditure (Table 8b)", minimum=0, maximum=100),
+            ],
+            "primaryKey": ["iso3", "year"],
+        },
+    },
+    {
+        "name": "nato_defence_expenditure_totals",
+        "path": "nato_defence_expenditure_totals.csv",
+        "title": "NATO: defence expenditure, NATO Europe and Canada and NATO total, 2014-2024",
+        "description": "NATO's own aggregates from the same tables (17 June 2024). Each year's aggregate counts "
+                       "the allies that were members that year (Montenegro from 2017, North Macedonia from 2020, "
+                       "Finland from 2023, Sweden from 2024).",
+        "sources": [SRC_NATO],
+        "licenses": [NATO_TERMS],
+        "schema": {
+            "fields": [
+                f("group", "string", "Aggregate", required=True, enum=["NATO Europe and Canada", "NATO Total"]),
+                f("year", "integer", "Year", required=True, minimum=2014, maximum=2024),
+                f("estimate", "boolean", "True where NATO marks the year as an estimate", required=True),
+            ],
+            "primaryKey": ["group", "year"],
+        },
+    },
+    {
         "name": "world_outlines",
         "path": "world_outlines.csv",
         "title": "Country outlines for maps, Natural Earth 1:110m (today's borders)",
@@ -287,19 +366,18 @@ RESOURCES = [
     {
         "name": "wdi",
         "path": "wdi.csv",
-        "title": "World Bank WDI: military expenditure (% of GDP), GDP and population, 1960-2016",
-        "description": "Country-years from the World Development Indicators (vintage of 22 February 2018): "
-                       "MS.MIL.XPND.GD.ZS (military expenditure, % of GDP; World Bank from SIPRI), "
-                       "NY.GDP.MKTP.CD (GDP, current US dollars) and SP.POP.TOTL (population). Countries "
-                       "only (regional and income aggregates dropped).",
+        "title": "World Bank WDI: GDP (current US$, 1960-2023) and population (1960-2024)",
+        "description": "Country-years from the World Development Indicators: NY.GDP.MKTP.CD (GDP, current US "
+                       "dollars) and SP.POP.TOTL (population), both CC BY 4.0. Countries only (regional and "
+                       "income aggregates dropped). No military-expenditure series: the WDI's (MS.MIL.XPND.*) "
+                       "are SIPRI's data under SIPRI's terms and are not redistributed here.",
         "sources": [SRC_WDI],
         "licenses": [CC_BY],
         "schema": {
             "fields": [
                 f("iso3", "string", "ISO 3166-1 alpha-3 (World Bank code)", required=True, pattern="[A-Z]{3}"),
                 f("country", "string", "World Bank country name", required=True),
-                f("year", "integer", "Year", required=True, minimum=1960, maximum=2016),
-                f("milex_gdp_pct", "number", "Military expenditure, % of GDP (MS.MIL.XPND.GD.ZS)", minimum=0),
+                f("year", "integer", "Year", required=True, minimum=1960, maximum=2024),
                 f("gdp_usd", "number", "GDP, current US dollars (NY.GDP.MKTP.CD)", minimum=0),
                 f("population", "number", "Population, total (SP.POP.TOTL)", minimum=0),
             ],
@@ -308,6 +386,12 @@ RESOURCES = [
     },
 ]
 
+NATO_TOTAL_COLUMNS = ["spending_usd_mn", "spending_usd_2015_mn", "share_gdp_pct", "real_change_pct", "gdp_usd_mn",
+                      "gdp_usd_2015_mn", "gdp_per_capita_usd_2015_k", "spending_per_capita_usd_2015",
+                      "military_personnel_k"]
+_SPECS = {spec["name"]: spec for spec in RESOURCES}
+_SPECS["nato_defence_expenditure_totals"]["schema"]["fields"] += [
+    fld for fld in _SPECS["nato_defence_expenditure"]["schema"]["fields"] if fld["name"] in NATO_TOTAL_COLUMNS]
 # --- Curated events and recent pacts (curation: article4_*, recent_pacts*) -------------------
 # A separate block so that edits to the resources above and below do not collide.
 
@@ -496,31 +580,129 @@ def curate_sources(src: Path) -> None:
     curate_outlines(src)
 
 
-WDI_FILES = {"milex_gdp_pct": "API_MS.MIL.XPND.GD.ZS_DS2_en_csv_v2.csv",
-             "gdp_usd": "API_NY.GDP.MKTP.CD_DS2_en_csv_v2.csv",
-             "population": "API_SP.POP.TOTL_DS2_en_csv_v2.csv"}
-
-
 def curate_wdi(src: Path) -> None:
-    """Tidy the World Bank's wide API CSVs (one per indicator) into one country-year table."""
+    """GDP and population (World Bank WDI, CC BY 4.0) from the datasets project's tidy copies."""
     import country_converter as coco
     import pandas as pd
 
     logging.getLogger("country_converter").setLevel(logging.ERROR)
     tables = []
-    for column, name in WDI_FILES.items():
-        wide = pd.read_csv(src / name, skiprows=4, encoding="utf-8-sig")
-        long = wide.melt(id_vars=["Country Name", "Country Code"], value_vars=[c for c in wide if c.isdigit()],
-                         var_name="year", value_name=column)
-        tables.append(long.rename(columns={"Country Name": "country", "Country Code": "iso3"}))
-    wdi = tables[0]
-    for t in tables[1:]:
-        wdi = wdi.merge(t, on=["country", "iso3", "year"], how="outer", validate="one_to_one")
-    wdi["year"] = wdi["year"].astype(int)
-    # keep countries: codes country_converter knows as ISO3 (drops WLD, EUU, HIC and other aggregates)
-    wdi = wdi[wdi["iso3"].isin(set(coco.CountryConverter().data["ISO3"]))]
-    wdi = wdi.dropna(subset=list(WDI_FILES), how="all").sort_values(["iso3", "year"])
-    wdi[["iso3", "country", "year", *WDI_FILES]].to_csv(DATA / "wdi.csv", index=False)
+    for column, name in (("gdp_usd", "gdp.csv"), ("population", "population.csv")):
+        long = pd.read_csv(src / name).rename(columns={"Country Name": "country", "Country Code": "iso3",
+                                                       "Year": "year", "Value": column})
+        tables.append(long.set_index(["iso3", "year"]))
+    wdi = tables[0].join(tables[1], how="outer", lsuffix="_gdp").reset_index()
+    wdi["country"] = wdi["country"].fillna(wdi.pop("country_gdp"))
+    # keep countries: codes country_converter knows as ISO3 (drops WLD, EUU, HIC and other aggregates);
+    # Kosovo keeps the World Bank's code XKX
+    keep = set(coco.CountryConverter().data["ISO3"]) | {"XKX"}
+    wdi = wdi[wdi["iso3"].isin(keep)].dropna(subset=["gdp_usd", "population"], how="all")
+    wdi["population"] = wdi["population"].astype("Int64")
+    wdi.sort_values(["iso3", "year"])[["iso3", "country", "year", "gdp_usd", "population"]].to_csv(
+        DATA / "wdi.csv", index=False)
+
+
+#: NATO's names in its tables (without the footnote mark) -> ISO3
+NATO_ISO3 = {"Albania": "ALB", "Belgium": "BEL", "Bulgaria": "BGR", "Canada": "CAN", "Croatia": "HRV",
+             "Czechia": "CZE", "Denmark": "DNK", "Estonia": "EST", "Finland": "FIN", "France": "FRA",
+             "Germany": "DEU", "Greece": "GRC", "Hungary": "HUN", "Iceland": "ISL", "Italy": "ITA",
+             "Latvia": "LVA", "Lithuania": "LTU", "Luxembourg": "LUX", "Montenegro": "MNE",
+             "Netherlands": "NLD", "North Macedonia": "MKD", "Norway": "NOR", "Poland": "POL",
+             "Portugal": "PRT", "Romania": "ROU", "Slovak Republic": "SVK", "Slovenia": "SVN", "Spain": "ESP",
+             "Sweden": "SWE", "Türkiye": "TUR", "United Kingdom": "GBR", "United States": "USA"}
+NATO_GROUPS = ("NATO Europe and Canada", "NATO Total")
+#: (sheet, block heading as NATO prints it) -> column
+NATO_BLOCKS = {
+    ("TABLE1", "Current prices"): "spending_ncu_mn",
+    ("TABLE2", "Current prices and exchange rates"): "spending_usd_mn",
+    ("TABLE2", "Constant 2015 prices and exchange rates"): "spending_usd_2015_mn",
+    ("TABLE3", "Share of real GDP (%)"): "share_gdp_pct",
+    ("TABLE3", "Annual real change (%)"): "real_change_pct",
+    ("TABLE5", "Current prices and exchange rates"): "gdp_usd_mn",
+    ("TABLE5", "Constant 2015 prices and exchange rates"): "gdp_usd_2015_mn",
+    ("TABLE6", "GDP per capita (thousand US dollars)"): "gdp_per_capita_usd_2015_k",
+    ("TABLE6", "Defence expenditure per capita (US dollars)"): "spending_per_capita_usd_2015",
+    ("TABLE7", "Thousands"): "military_personnel_k",
+    ("TABLE8a", "Equipment (a)"): "equipment_share_pct",
+    ("TABLE8a", "Personnel (b)"): "personnel_share_pct",
+    ("TABLE8b", "Infrastructure (c)"): "infrastructure_share_pct",
+    ("TABLE8b", "Other (d)"): "other_share_pct",
+}
+NATO_XLSX = "nato-defence-expenditure-2024/240617-def-exp-2024-TABLES-en.xlsx"
+
+
+def read_nato_tables(path: Path):
+    """Every numeric cell of NATO's workbook as long rows: (column, name, year, estimate, value, marks).
+
+    A block starts at its heading (NATO_BLOCKS); the header row of years ("2023e" = estimate) is the
+    row above the first block; a row belongs to the block while its first text cell is a country or
+    aggregate name. Cells reading "#REF!" (NATO's broken aggregate rows in some sheets) are skipped.
+    """
+    import openpyxl
+
+    rows = []
+    book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    for sheet in {s for s, _ in NATO_BLOCKS}:
+        years, column = None, None
+        for cells in book[sheet].iter_rows(values_only=True):
+            texts = [c for c in cells if isinstance(c, str) and c.strip()]
+            numbers = [(i, c) for i, c in enumerate(cells) if isinstance(c, (int, float))]
+            year_cells = [(i, str(c).strip()) for i, c in enumerate(cells)
+                          if c is not None and str(c).strip()[:4].isdigit() and str(c).strip()[:2] == "20"]
+            if len(year_cells) >= 10:  # the header row of years
+                years = {i: (int(label[:4]), label.endswith("e")) for i, label in year_cells}
+                continue
+            if len(texts) == 1 and not numbers:
+                column = NATO_BLOCKS.get((sheet, texts[0].strip()), column if texts[0][:1] == "(" else None)
+                continue
+            if column is None or years is None or not texts or not numbers:
+                continue
+            label = texts[0]
+            name, _, currency = (part.strip() for part in label.partition("  "))
+            marks = name.endswith("*")
+            name = name.rstrip("*").strip()
+            if name not in NATO_ISO3 and name not in NATO_GROUPS:
+                raise ValueError(f"{sheet}: unexpected row label {label!r}")
+            for i, value in numbers:
+                if i in years:
+                    rows.append((column, name, *years[i], float(value), marks, currency.strip("() ")))
+    return rows
+
+
+def curate_nato(src: Path) -> None:
+    """NATO's Excel tables of 17 June 2024 -> per-ally and aggregate tidy CSVs."""
+    import pandas as pd
+
+    long = pd.DataFrame(read_nato_tables(src / NATO_XLSX),
+                        columns=["column", "name", "year", "estimate", "value", "marks", "currency"])
+    if long.duplicated(["column", "name", "year"]).any():
+        raise ValueError("NATO tables: a value appears twice")
+    estimate = long.groupby("year")["estimate"].any()
+    wide = long.pivot_table(index=["name", "year"], columns="column", values="value", aggfunc="first").reset_index()
+    wide["estimate"] = wide["year"].map(estimate)
+
+    allies = wide[wide["name"].isin(list(NATO_ISO3))].copy()
+    allies["iso3"] = allies["name"].map(NATO_ISO3)
+    marked = set(long.loc[long["marks"], "name"])
+    allies["national_target"] = allies["name"].isin(marked)
+    ncu = long[long["column"] == "spending_ncu_mn"].drop_duplicates("name").set_index("name")["currency"]
+    allies["currency"] = allies["name"].map(ncu)
+    spells = pd.read_csv(DATA / "membership.csv", parse_dates=["joined", "left"]).query(
+        "alliance_id == 'nato' and left.isna()").set_index("iso3")
+    if set(spells.index) != set(NATO_ISO3.values()):
+        raise ValueError("NATO's tables and data/membership.csv list different allies")
+    allies["cow_code"] = allies["iso3"].map(spells["cow_code"])
+    allies["country"] = allies["iso3"].map(spells["country"])
+    allies["ally"] = allies["year"] >= allies["iso3"].map(spells["joined"].dt.year)
+    spec = _SPECS["nato_defence_expenditure"]["schema"]["fields"]
+    cols = [fld["name"] for fld in spec]
+    allies = allies.reindex(columns=cols).sort_values(["iso3", "year"])
+    allies.to_csv(DATA / "nato_defence_expenditure.csv", index=False)
+
+    totals = wide[wide["name"].isin(NATO_GROUPS)].rename(columns={"name": "group"})
+    cols = [fld["name"] for fld in _SPECS["nato_defence_expenditure_totals"]["schema"]["fields"]]
+    totals.reindex(columns=cols).sort_values(["group", "year"]).to_csv(
+        DATA / "nato_defence_expenditure_totals.csv", index=False)
 
 
 OUTLINE_ISO3 = {"Kosovo": "XKX"}  # no ISO 3166-1 numeric code; XKX is the code the World Bank and EU use
@@ -583,6 +765,8 @@ def write_package() -> None:
         "name": "military-alliances-course-data",
         "title": "Military Alliances and International Relations: course data",
         "description": "Alliance membership and military spending data for the open textbook. "
+                       "Each resource carries its own licence (CC BY 4.0, COW or ATOP terms, public domain, or NATO's "
+                       "attribution terms); the package-level licence covers the authors' own curation. "
                        "See data/README.md for the codebook, citations and licence terms.",
         "licenses": [CC_BY],
         "resources": resources,
@@ -592,10 +776,15 @@ def write_package() -> None:
 
 if __name__ == "__main__":
     step = sys.argv[1] if len(sys.argv) > 1 else "package"
+    shared = Path(sys.argv[2]) if len(sys.argv) > 2 else ROOT.parent / "shared" / "sources"
     if step == "sources":
-        curate_sources(Path(sys.argv[2]) if len(sys.argv) > 2 else ROOT.parent / "shared" / "sources")
-    elif step == "wdi":  # python tools/curate_data.py wdi DIR_WITH_THE_THREE_WORLD_BANK_CSVS
-        curate_wdi(Path(sys.argv[2]))
+        curate_sources(shared)
+        curate_wdi(shared / "wdi-gdp-population")
+        curate_nato(shared)
+    elif step == "wdi":  # python tools/curate_data.py wdi [SHARED_SOURCES_DIR]
+        curate_wdi(shared / "wdi-gdp-population")
+    elif step == "nato":  # python tools/curate_data.py nato [SHARED_SOURCES_DIR] (needs openpyxl)
+        curate_nato(shared)
     elif step != "package":
         sys.exit(__doc__)
     write_package()
