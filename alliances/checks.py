@@ -156,6 +156,8 @@ def fraction(value) -> bool:
 
 def _same(answer, wrong, rel_tol: float) -> bool:
     """Does ``answer`` equal the mistake value ``wrong`` (numbers within rel_tol, labels as sets, Series by values)?"""
+    if isinstance(wrong, str):  # an option of check_choice, both already in lower case
+        return isinstance(answer, str) and answer == wrong
     if isinstance(wrong, pd.Series):
         if not isinstance(answer, pd.Series) or len(answer) != len(wrong):
             return False
@@ -402,16 +404,22 @@ def check_frame(answer, expected, *, hint: str = "", columns: Iterable[str] | No
 
 
 @_guarded
-def check_choice(answer, expected: str | None, options: Iterable[str], *, hint: str = "") -> Feedback:
+def check_choice(answer, expected: str | None, options: Iterable[str], *, hint: str = "",
+                 mistakes=()) -> Feedback:
     """Is ``answer`` the ``expected`` option (case and surrounding spaces ignored)?
 
-    With ``expected=None`` (a visible check), only that ``answer`` is one of the ``options``."""
+    With ``expected=None`` (a visible check), only that ``answer`` is one of the ``options``.
+    ``mistakes``: ``(wrong option, message)`` pairs, a message saying why a tempting option is wrong."""
     opts = [str(o) for o in options]
     if not isinstance(answer, str):
         return _wrong(f"expected one of {opts} as text, but your answer is {_describe(answer)}.", hint)
     norm = answer.strip().lower()
     if norm not in {o.lower() for o in opts}:
         return _wrong(f"{answer!r} is not one of the options {opts}.", hint)
+    if expected is None or norm != expected.lower():
+        found = _mistake(norm, [(w.strip().lower() if isinstance(w, str) else w, m) for w, m in mistakes])
+        if found:
+            return _wrong(found, hint)
     if expected is None:
         return Feedback(True, "Plausible: one of the options (it is checked when graded).")
     return _right() if norm == expected.lower() else _wrong(f"{answer!r} is not the best answer.", hint)

@@ -154,6 +154,16 @@ def test_choice():
     assert_wrong(checks.check_choice(1, "balancing", opts), "as text")
 
 
+def test_choice_names_a_tempting_wrong_option():
+    opts = ["balancing", "bandwagoning", "hedging"]
+    why = [("Bandwagoning", "bandwagoning means joining the stronger side.")]
+    assert_wrong(checks.check_choice(" bandwagoning", "balancing", opts, hint="Walt.", mistakes=why),
+                 "joining the stronger side", "Hint: Walt.")
+    assert "not the best answer" in checks.check_choice("hedging", "balancing", opts, mistakes=why).message
+    assert checks.check_choice("Balancing", "balancing", opts, mistakes=why).correct
+    assert_wrong(checks.check_choice("bandwagoning", None, opts, mistakes=why), "stronger side")
+
+
 # --- never a traceback ------------------------------------------------------------------
 
 def test_unexpected_errors_become_feedback():
