@@ -69,7 +69,9 @@ def _rings(region):
                         continue
                     x, y = project(np.clip(lon, -180, 180), pts[:, 1])
                     out.append((row.iso3, np.column_stack([x, y])))
-    return out, project([west, east, west, east, 0, 0], [south, south, north, north, south, north])
+    # the window's extent: corners, and its widest parallel (the equator, or the latitude nearest to it)
+    widest = min(max(0.0, south), north)
+    return out, project([west, east, west, east, west, east, 0, 0], [south, south, north, north, widest, widest, south, north])
 
 
 def _bin_labels(bins: Sequence[float], units: str) -> list[str]:
@@ -114,7 +116,8 @@ def choropleth(values: Mapping[str, object] | pd.Series, *, title: str, legend_t
         colors = dict(colors or {})
         spare = iter(c for c in plots.PALETTE if c not in colors.values())
         for category in categories:
-            colors.setdefault(category, next(spare))
+            if category not in colors:  # (setdefault would draw from `spare` even for given categories)
+                colors[category] = next(spare)
         colour_of = {iso: colors[str(v)] for iso, v in values.items()}
         legend = [(c, colors[c]) for c in categories]
     if ax is None:

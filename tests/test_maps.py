@@ -87,3 +87,22 @@ def test_map_explorer_redraws_when_the_year_moves():
     assert explorer.image().data != before
     explorer.controls["alliance"].value = "csto"
     assert explorer.values() == {"alliance": "csto", "year": 2024}
+
+
+def test_choropleth_takes_as_many_given_colours_as_categories():
+    # five categories, all coloured by the caller from the palette: no spare colour is needed
+    names = ["USA", "RUS", "JPN", "BRA", "PRK"]
+    colours = dict(zip(["a", "b", "c", "d", "e"], plots.PALETTE[:5]))
+    ax = maps.choropleth(dict(zip(names, colours)), colors=colours, title="t", legend_title="l", source="s")
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert labels[:5] == ["a", "b", "c", "d", "e"]
+    plt.close(ax.figure)
+
+
+def test_world_map_is_not_cut_at_the_equator():
+    # the map's x range must reach the antimeridian where the projection is widest (the equator):
+    # Papua New Guinea, New Zealand and Hawaii lie beyond the corners' longitudes
+    ax = maps.choropleth({"PNG": "x"}, title="t", legend_title="l", source="s")
+    x180, _ = maps.project(180, 0)
+    assert ax.get_xlim()[1] >= x180 - 1e-9 and ax.get_xlim()[0] <= -x180 + 1e-9
+    plt.close(ax.figure)
