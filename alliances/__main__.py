@@ -2,6 +2,8 @@
 
     python -m alliances release [--source exercises] [--out release]
     python -m alliances grade SUBMISSIONS_DIR [--source exercises] [--out grades] [--timeout 60]
+                              [--jobs N] [--force] [--trusted] [--roster ROSTER.csv] [--format plain]
+    python -m alliances gradebook [OUT_DIR] [--roster ROSTER.csv] [--format plain|canvas|moodle]
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import warnings
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m alliances",
                                      description="Release and autograde the course's problem sets.")
-    sub = parser.add_subparsers(dest="command", required=True, metavar="{release,grade}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="{release,grade,gradebook}")
     rel = sub.add_parser("release", help="write student versions and answer keys of the problem sets")
     rel.add_argument("--source", default="exercises", help="folder of source notebooks (default: exercises)")
     rel.add_argument("--out", default="release", help="output folder (default: release)")
@@ -25,6 +27,17 @@ def _parser() -> argparse.ArgumentParser:
     gra.add_argument("--timeout", type=int, default=60, help="seconds allowed per cell (default: 60)")
     gra.add_argument("--notebook-timeout", type=int, default=None,
                      help="seconds allowed per notebook (default: 5 x --timeout)")
+    gra.add_argument("--jobs", type=int, default=None, help="submissions graded at once (default: all cores)")
+    gra.add_argument("--force", action="store_true", help="grade again although OUT holds a finished batch")
+    gra.add_argument("--trusted", action="store_true",
+                     help="grade without a sandbox (only for code you trust; needed where bubblewrap is missing)")
+    book = sub.add_parser("gradebook", help="recompute totals, gradebook and feedback (e.g. after entering "
+                                            "hand-graded points in OUT/manual-grades.csv)")
+    book.add_argument("out", nargs="?", default="grades", metavar="OUT_DIR", help="output folder of grade (default: grades)")
+    for p in (gra, book):
+        p.add_argument("--roster", default=None, help="CSV mapping submission folders ('folder' column) to LMS identifiers")
+        p.add_argument("--format", default="plain", choices=["plain", "canvas", "moodle"],
+                       help="gradebook file to write besides grades.csv (default: plain gradebook.csv)")
     return parser
 
 
@@ -40,14 +53,27 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"warning: {warning.message}", file=sys.stderr)
             print(f"Released {len(written) // 2} problem set(s) into {args.out}/ "
                   f"(student/, key/, README.md).")
+        elif args.command == "gradebook":
+            from .grade import gradebook
+            rows = gradebook(args.out, roster=args.roster, fmt=args.format)
+            print(f"Recomputed {len({r['student'] for r in rows})} student(s): {args.out}/grades.csv, "
+                  f"the gradebook and {args.out}/feedback/.")
         else:
             if args.timeout < 1:
                 raise ValueError("--timeout must be at least 1 second.")
-            from .grade import grade
-            rows = grade(args.submissions, args.source, args.out, timeout=args.timeout,
-                         notebook_timeout=args.notebook_timeout)
+            if args.jobs is not None and args.jobs < 1:
+                raise ValueError("--jobs must be at least 1.")
+            from .grade import SandboxMissing, grade
+            try:
+                rows = grade(args.submissions, args.source, args.out, timeout=args.timeout,
+                             notebook_timeout=args.notebook_timeout, jobs=args.jobs, trusted=args.trusted,
+                             force=args.force, roster=args.roster, fmt=args.format)
+            except SandboxMissing as err:
+                print(f"error: {err}", file=sys.stderr)
+                return 1
             students = len({r["student"] for r in rows})
-            print(f"Graded {students} student(s): {args.out}/grades.csv and {args.out}/feedback/.")
+            print(f"Graded {students} student(s): {args.out}/grades.csv, {args.out}/gradebook"
+                  f"{'' if args.format == 'plain' else '-' + args.format}.csv and {args.out}/feedback/.")
     except MarkupError as err:
         print(f"error: the problem set markup is wrong:\n{err}", file=sys.stderr)
         return 1

@@ -58,17 +58,19 @@ class DataError(RuntimeError):
 def data_dir() -> Path:
     """The folder holding ``datapackage.json``.
 
-    In order: ``$ALLIANCES_DATA_DIR``; the repository's ``data/`` beside the package; a
-    ``data/`` folder in the working directory or one of its parents (how an installed
-    wheel finds the data, e.g. in JupyterLite, where the notebooks sit in ``book/``).
+    In order: ``$ALLIANCES_DATA_DIR``; the repository's ``data/`` beside the package (a clone
+    or editable install); a ``data/`` folder in the working directory or one of its parents
+    (e.g. JupyterLite, where the notebooks sit in ``book/``); the copy inside an installed
+    package (``alliances/_data``: what a wheel or ``pip install`` carries, e.g. on JupyterHub).
     """
     env = os.environ.get(ENV_VAR)
     if env:
         candidates = [Path(env)]
     else:
         here = Path.cwd().resolve()
-        candidates = [Path(__file__).resolve().parent.parent / "data"]
-        candidates += [folder / "data" for folder in (here, *here.parents)]
+        package = Path(__file__).resolve().parent
+        candidates = [package.parent / "data"] + [folder / "data" for folder in (here, *here.parents)]
+        candidates.append(package / "_data")
     for path in candidates:
         if (path / "datapackage.json").is_file():
             return path

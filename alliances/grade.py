@@ -1,65 +1,67 @@
-"""Autograde submitted problem sets (nbgrader markup, no nbgrader database).
+"""Autograde submitted problem sets (nbgrader markup, no nbgrader database), in sandboxes.
 
 ``grade(SUBMISSIONS, "exercises", "grades")`` reads ``SUBMISSIONS/<student>/<set>.ipynb`` and
-writes ``grades/grades.csv`` (student, set, exercise, points, max_points, reason) and
-``grades/feedback/<student>/<set>.md``.
+writes into ``grades/``: ``grades.csv`` (student, set, exercise, points, max_points, reason),
+``gradebook.csv`` (one row per student: points per set and in all), ``feedback/<student>/<set>.md``
+and ``manual-grades.csv`` (hand-graded exercises, to fill in; ``gradebook()`` reads it back).
 
-Each submission is copied into a fresh temporary folder (the original is never opened for
-writing, and its SHA-256 is checked afterwards). The notebook that runs is rebuilt from the
-source: only the student's answer cells (matched by nbgrader ``grade_id`` or cell id) come from
-the submission; every other cell, including all tests and hidden tests, comes from the source.
-It runs cell by cell in a fresh kernel, so a failing test does not stop the others. A test cell
-scores its points if it runs without error, else 0 with the error as the reason. A cell that
-runs longer than ``timeout`` seconds, or a notebook longer than ``notebook_timeout``, scores 0
-for the exercises not yet run ("timeout"), as does a crashed kernel ("kernel died"). Output
-beyond 1 MB per notebook is dropped and noted. Any other failure in one notebook becomes rows
-with 0 points and the reason; the batch goes on.
+How a submission is scored (details in ``sandbox.py``). The notebook is rebuilt from the source:
+only the student's answer cells (matched by nbgrader ``grade_id`` or cell id) come from the
+submission. Two processes run it:
 
-Not a sandbox. The kernel runs as you, with its working directory, ``HOME`` and ``TMPDIR``
-inside the temporary folder (deleted afterwards), so relative paths, ``~`` and temporary files
-land there, and your own IPython/Jupyter/matplotlib settings are not used. Environment variables
-whose names look secret (TOKEN, SECRET, PASSWORD, KEY) are not passed on. Nothing stops the code
-from reading or writing any file you can, by absolute path (including the answer keys), using
-the network, exhausting memory, signalling the grader itself or starting processes (the
-kernel's process group is killed after each notebook, but a process that leaves the group or
-outlives a crashed kernel survives). Grade untrusted work inside a container or virtual
-machine, or as a user who can write nowhere that matters.
+- the **sandbox** (bubblewrap: no network, read-only system, only a small tmpfs writable, no view
+  of the sources, keys, other submissions or the grader; memory, process, CPU-time and file-size
+  limits) runs the set-up and answer cells; it never sees a test cell;
+- the **checker**, a clean process that never runs student code, runs the source's set-up and
+  test cells (hidden tests included). Before each test cell it receives, as JSON data, the values
+  of the names the test reads and the answer cells define. A function answer arrives as a proxy
+  that calls the student's function in the sandbox and gets back only its JSON result; a figure
+  arrives as a JSON description, redrawn.
 
-The kernel is the "python3" kernel of the Python running the grader, so it must have the
-packages the problem sets import (``alliances``, pandas ...).
+So student code can change only the values it hands over, never the checks, the expected values
+or the test cells. A test cell scores its points if it runs without error. An answer cell that runs
+longer than ``timeout`` seconds is stopped ("timeout"); a sandbox that dies or ignores the stop
+is started again (the cells that ran before are replayed) and that cell scores 0 ("timeout" /
+"kernel died"), so later answers still count. Any other failure becomes rows with 0 points and
+the reason; the batch goes on. Submissions are graded in parallel
+(``jobs``); results are kept per submission under ``.results/`` so an interrupted batch resumes.
+
+Without bubblewrap the grader refuses to run unless ``trusted=True`` (the checks are still out of
+the students' reach, but their code runs unconfined, as you).
 """
 
 from __future__ import annotations
 
+import ast
+import re
+import builtins
 import copy
 import csv
 import hashlib
 import json
-import logging
-import math
 import os
-import re
 import shutil
 import tempfile
 import time
 import warnings
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 
 import nbformat
-from nbclient import NotebookClient
-from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
-from .release import exercises, is_answer, cell_key, read, sources, student_cell
+from . import sandbox
+from .release import cell_key, exercises, is_answer, meta, read, sources, student_cell
 
-__all__ = ["grade", "OUTPUT_CAP"]
+__all__ = ["grade", "grade_one", "gradebook", "OUTPUT_CAP", "SandboxMissing"]
 
-OUTPUT_CAP = 1_000_000  # bytes of output kept per notebook
+OUTPUT_CAP = sandbox.OUTPUT_CAP  # characters of printed output before "output capped" is noted
 FIELDS = ["student", "set", "exercise", "points", "max_points", "reason"]
-_LOG = logging.getLogger("alliances.grade")
-_LOG.addHandler(logging.NullHandler())
-_LOG.propagate = False
+RESULTS = ".results"
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
-_SECRET = re.compile(r"TOKEN|SECRET|PASSWORD|PASSWD|KEY|CREDENTIAL", re.I)
+
+
+class SandboxMissing(RuntimeError):
+    """No sandbox here, and the instructor did not say the work is trusted."""
 
 
 def _one_line(text: str, limit: int = 300) -> str:
@@ -68,28 +70,13 @@ def _one_line(text: str, limit: int = 300) -> str:
 
 
 def _error(reply: dict) -> str:
-    """The error of an execute reply as one line, like a traceback's last line."""
+    """The error of a reply as one line, like a traceback's last line."""
     value = _one_line(reply.get("evalue", ""))
     return f"{reply.get('ename', 'Error')}: {value}" if value else reply.get("ename", "Error")
 
 
 def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-class _Client(NotebookClient):
-    """NotebookClient that keeps at most OUTPUT_CAP bytes of output (errors always kept)."""
-
-    def __init__(self, nb, **kw):
-        super().__init__(nb, **kw)
-        self.output_bytes, self.capped, self.replies = 0, False, {}
-
-    def output(self, outs, msg, display_id, cell_index):
-        self.output_bytes += len(json.dumps(msg.get("content", {}), default=str))
-        if self.output_bytes > OUTPUT_CAP and msg["msg_type"] != "error":
-            self.capped = True
-            return None
-        return super().output(outs, msg, display_id, cell_index)
 
 
 def assemble(source, submitted):
@@ -113,47 +100,164 @@ def assemble(source, submitted):
     return nb
 
 
-def _kernel_env(tmp: Path) -> dict:
-    env = {k: v for k, v in os.environ.items() if not _SECRET.search(k)}
-    for name in ("home", "tmp"):
-        (tmp / name).mkdir(exist_ok=True)
-    env.update(HOME=str(tmp / "home"), USERPROFILE=str(tmp / "home"), TMPDIR=str(tmp / "tmp"),
-               TEMP=str(tmp / "tmp"), TMP=str(tmp / "tmp"), MPLBACKEND="Agg")
-    env.pop("MPLCONFIGDIR", None)
-    env.pop("IPYTHONDIR", None)
-    return env
+def _python(source: str) -> ast.AST | None:
+    from IPython.core.inputtransformer2 import TransformerManager
+    try:
+        return ast.parse(TransformerManager().transform_cell(source))
+    except (SyntaxError, ValueError):
+        return None
 
 
-def run(nb, tmp: Path, timeout: int, notebook_timeout: int):
-    """Run the code cells of ``nb`` one by one in a kernel started in ``tmp``.
+def _top_bindings(source: str) -> set[str]:
+    """Names a cell binds at module level (not inside functions or classes)."""
+    names: set[str] = set()
+
+    def visit(node):
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+            names.add(node.id)
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            names.add(node.name)
+            return
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            names.update((a.asname or a.name).split(".")[0] for a in node.names if a.name != "*")
+        elif isinstance(node, (ast.Lambda, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)):
+            return
+        for child in ast.iter_child_nodes(node):
+            visit(child)
+
+    tree = _python(source)
+    if tree is not None:
+        visit(tree)
+    return names
+
+
+def _all_names(source: str) -> tuple[set[str], set[str]]:
+    """(names read, names bound) anywhere in a cell."""
+    tree, read, bound = _python(source), set(), set()
+    for node in ast.walk(tree) if tree is not None else []:
+        if isinstance(node, ast.Name):
+            (read if isinstance(node.ctx, ast.Load) else bound).add(node.id)
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            bound.add(node.name)
+        elif isinstance(node, ast.arg):
+            bound.add(node.arg)
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            bound.update((a.asname or a.name).split(".")[0] for a in node.names)
+    return read, bound
+
+
+def plan(source) -> list[tuple[int, str, list[str]]]:
+    """(cell index, kind, names) for each code cell of the source.
+
+    kind is "answer", "test" or "setup"; for a test, names are those the sandbox hands over:
+    every name the answer cells so far bind, and every name the test reads that no set-up or
+    test cell defines (hidden helpers and set-up data come from the checker's own run).
+    """
+    steps, answered, trusted = [], set(), set(dir(builtins))
+    for i, cell in enumerate(source.cells):
+        if cell.cell_type != "code":
+            continue
+        if is_answer(cell):
+            answered |= _top_bindings(cell.source)
+            steps.append((i, "answer", []))
+        elif meta(cell).get("grade"):
+            read, bound = _all_names(cell.source)
+            trusted |= bound
+            steps.append((i, "test", sorted(answered | (read - trusted))))
+        else:
+            trusted |= _all_names(cell.source)[1]
+            steps.append((i, "setup", []))
+    return steps
+
+
+def _trusted(check, msg, timeout, relay=None):
+    try:
+        return check.request(msg, timeout, on_call=relay)
+    except sandbox.WorkerDied as err:
+        raise sandbox.WorkerDied(f"grader error: the checker stopped ({err.why})") from None
+
+
+def run(nb, source, tmp: Path, timeout: int, notebook_timeout: int, trusted: bool = False,
+        hide: tuple = ()):
+    """Run ``nb`` (answers from the student, the rest from ``source``) in a sandbox and a checker.
 
     Returns (replies by cell index, index where execution stopped or None, why, capped).
     """
-    client = _Client(nb, timeout=timeout, kernel_name="python3", allow_errors=True,
-                     shutdown_kernel="immediate", startup_timeout=60, record_timing=False,
-                     resources={"metadata": {"path": str(tmp)}}, log=_LOG)
-    client.on_cell_executed = lambda cell, cell_index, execute_reply: client.replies.__setitem__(
-        cell_index, (execute_reply or {}).get("content", {}))
-    deadline, stop, why = time.monotonic() + notebook_timeout, None, ""
-    client.reset_execution_trackers()
-    with open(tmp / "kernel.log", "wb") as log:
-        with client.setup_kernel(env=_kernel_env(tmp), stdout=log, stderr=log):
-            for i, cell in enumerate(nb.cells):
-                if cell.cell_type != "code":
+    deadline = time.monotonic() + notebook_timeout
+    if trusted:
+        argv, env, limit = sandbox.unsandboxed_command(tmp / "sandbox", notebook_timeout + 30)
+        (tmp / "sandbox").mkdir()
+    else:
+        argv, env, limit = sandbox.bwrap_command(list(hide) + [tmp], notebook_timeout + 30)
+    (tmp / "checker").mkdir()
+    check = sandbox.checker(tmp / "checker")
+    replies, stop, why, output, done, boxes = {}, None, "", 0, [], []
+
+    def left():
+        return deadline - time.monotonic()
+
+    def start():
+        """A new sandbox that has run every set-up and answer cell that ran before (none failed)."""
+        boxes.append(sandbox.Worker(argv, env, cwd=str(tmp / "sandbox") if trusted else None, preexec_fn=limit))
+        for j in done:
+            boxes[-1].request({"op": "run", "source": nb.cells[j].source}, max(1, min(timeout, left())))
+        return boxes[-1]
+
+    def relay(msg):  # the checker calls a student's function: run it in the sandbox
+        try:
+            got = boxes[-1].request({"op": "call", "ref": msg.get("ref"), "args": msg.get("args"),
+                                     "kwargs": msg.get("kwargs")}, max(1, min(timeout, left())))
+        except sandbox.WorkerDied as err:
+            return {"error": f"your function stopped the sandbox ({err.why})"}
+        if got.get("error") == "timeout":
+            return {"error": f"your function ran longer than {timeout} s"}
+        return {"error": str(got["error"])} if "error" in got else {"value": got.get("value")}
+
+    try:
+        box = start()
+        for i, kind, names in plan(source):
+            if left() <= 0:
+                stop, why = i, "timeout"
+                break
+            try:
+                if box.proc.poll() is not None:  # died in a function call: start again
+                    box = start()
+                if kind == "test":
+                    try:
+                        got = box.request({"op": "get", "names": names}, min(timeout, left()))
+                    except sandbox.WorkerDied as err:
+                        replies[i] = {"status": "error", "ename": "GraderTimeout" if err.why == "timeout" else
+                                      "KernelDied", "evalue": f"handing over your answers failed ({err.why})"}
+                        continue
+                    values = got.get("values") if isinstance(got.get("values"), dict) else {}
+                    values = {k: v for k, v in values.items() if k in names}
+                    _trusted(check, {"op": "set", "values": values,
+                                     "delete": [n for n in names if n not in values]}, left())
+                    replies[i] = _trusted(check, {"op": "run", "source": source.cells[i].source},
+                                          max(1, left()), relay)
                     continue
-                left = deadline - time.monotonic()
-                client.timeout = max(1, math.ceil(min(timeout, left)))
                 try:
-                    if left <= 0:
-                        raise CellTimeoutError("notebook timeout")
-                    client.execute_cell(cell, i)
-                except CellTimeoutError:
-                    stop, why = i, "timeout"
-                except DeadKernelError:
-                    stop, why = i, "kernel died"
-                if stop is not None:
-                    break
-    return client.replies, stop, why, client.capped
+                    replies[i] = box.request({"op": "run", "source": nb.cells[i].source}, min(timeout, left()))
+                except sandbox.WorkerDied as err:  # stopped or killed: this cell fails, the rest goes on
+                    if err.why == "answer too large":
+                        raise
+                    replies[i] = {"status": "error", "ename": "GraderTimeout" if err.why == "timeout" else "KernelDied",
+                                  "evalue": err.why}
+                else:
+                    output = max(output, int(replies[i].get("output", 0) or 0))
+                    if replies[i].get("status") == "ok":
+                        done.append(i)
+                if kind == "setup":
+                    _trusted(check, {"op": "run", "source": source.cells[i].source}, left())
+            except sandbox.WorkerDied as err:
+                stop, why = i, err.why
+                break
+    finally:
+        for worker in [*boxes, check]:
+            worker.close()
+        for worker in boxes:
+            sandbox.cleanup_cgroups(worker.proc.pid)
+    return replies, stop, why, output > OUTPUT_CAP
 
 
 def score(nb, found, replies, stop, why, capped) -> list[tuple[str, float, float, str]]:
@@ -173,7 +277,9 @@ def score(nb, found, replies, stop, why, capped) -> list[tuple[str, float, float
             for a in ex.answers:
                 answer = replies.get(a, {})
                 if answer.get("status") == "error":
-                    result = (0, "not answered" if answer.get("ename") == "NotImplementedError"
+                    ename = answer.get("ename")
+                    result = (0, "not answered" if ename == "NotImplementedError" else "timeout"
+                              if ename == "GraderTimeout" else "kernel died" if ename == "KernelDied"
                               else f"error in your answer: {_error(answer)}")
                     break
         points, reason = result
@@ -192,10 +298,13 @@ def _read_submission(path: Path):
     return nb
 
 
-def grade_one(path: Path | None, source, found, timeout: int = 60, notebook_timeout: int | None = None):
+def grade_one(path: Path | None, source, found, timeout: int = 60, notebook_timeout: int | None = None,
+              trusted: bool = False, hide: tuple = ()):
     """Rows (exercise, points, max_points, reason) for one submission (None: not submitted)."""
     if path is None:
         return [(e.grade_id, 0, e.points, "not submitted") for e in found]
+    if not trusted and (why := _sandbox_problem()):
+        raise SandboxMissing(why)
     digest = _sha256(path)
     tmp = Path(tempfile.mkdtemp(prefix="alliances-grade-"))
     try:
@@ -206,7 +315,8 @@ def grade_one(path: Path | None, source, found, timeout: int = 60, notebook_time
         except Exception:
             return [(e.grade_id, 0, e.points, "could not read notebook") for e in found]
         nb = assemble(source, submitted)
-        rows = score(nb, found, *run(nb, tmp, timeout, notebook_timeout or 5 * timeout))
+        rows = score(nb, found, *run(nb, source, tmp, timeout, notebook_timeout or 5 * timeout, trusted,
+                                     tuple(hide) + (path.parent.parent,)))
     except Exception as err:  # never let one notebook stop the batch
         rows = [(e.grade_id, 0, e.points, f"grader error: {_error({'ename': type(err).__name__, 'evalue': err})}")
                 for e in found]
@@ -221,57 +331,252 @@ def grade_one(path: Path | None, source, found, timeout: int = 60, notebook_time
     return rows
 
 
+_SANDBOX_CHECKED: list = []
+
+
+def _sandbox_problem() -> str | None:
+    if not _SANDBOX_CHECKED:
+        _SANDBOX_CHECKED.append(sandbox.sandbox_available())
+    return _SANDBOX_CHECKED[0]
+
+
 def _points(x):
     return x if x == "" or float(x) != int(x) else int(x)
 
 
-def _feedback(student: str, name: str, rows) -> str:
-    got = sum(r[1] for r in rows if r[1] != "")
-    total = sum(r[2] for r in rows)
-    lines = [f"# {name}: feedback for {student}", "", f"**Score: {_points(got)} / {_points(total)} points**",
-             "", "| exercise | points | result |", "|---|---|---|"]
-    lines += [f"| {e} | {_points(p)} / {_points(m)} | {why.replace('|', '/')} |" for e, p, m, why in rows]
-    lines += ["", "Only your answer cells were graded; every test cell, including hidden tests, "
-              "came from the original problem set."]
-    return "\n".join(lines) + "\n"
+# ---------------------------------------------------------------------------- batch and outputs
+
+def _write_csv(path: Path, header, rows) -> None:
+    """Write a CSV atomically (a temporary file renamed over ``path``)."""
+    tmp = path.with_name(f".{path.name}.tmp")
+    with open(tmp, "w", newline="", encoding="utf-8") as f:
+        writer = csv.writer(f)
+        if header:
+            writer.writerow(header)
+        writer.writerows(rows)
+    os.replace(tmp, path)
 
 
-def grade(submissions_dir, source_dir, out_dir, timeout: int = 60, notebook_timeout: int | None = None):
-    """Grade every ``submissions_dir/<student>/<set>.ipynb``; write grades.csv and feedback.
+def _write_json(path: Path, data) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(json.dumps(data), encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def _job(args):
+    path, source_path, timeout, notebook_timeout, trusted, hide = args
+    source = read(source_path)
+    found = exercises(source, Path(source_path).name)
+    return grade_one(None if path is None else Path(path), source, found, timeout, notebook_timeout,
+                     trusted, hide)
+
+
+def grade(submissions_dir, source_dir, out_dir, timeout: int = 60, notebook_timeout: int | None = None,
+          jobs: int | None = None, trusted: bool = False, force: bool = False, roster=None,
+          fmt: str = "plain", progress=None):
+    """Grade every ``submissions_dir/<student>/<set>.ipynb`` on ``jobs`` processes; write the outputs.
 
     ``timeout``: seconds per cell; ``notebook_timeout``: seconds per notebook (default 5 x
     timeout). A student without a notebook for a set someone submitted gets "not submitted".
-    Returns the rows written to ``out_dir/grades.csv`` as dicts.
+    Each graded submission is kept in ``out_dir/.results`` at once, so an interrupted batch
+    resumes where it stopped; a finished batch (``grades.csv`` exists) is graded again only with
+    ``force``. Returns the rows written to ``out_dir/grades.csv`` as dicts.
     """
-    subs = Path(submissions_dir)
+    subs, out = Path(submissions_dir), Path(out_dir)
     if not subs.is_dir():
         raise FileNotFoundError(f"There is no folder {subs} with submissions.")
     known = sources(source_dir)
-    students = sorted(d for d in subs.iterdir() if d.is_dir() and not d.name.startswith("."))
-    handed = {(d.name, p.stem): p for d in students for p in sorted(d.glob("*.ipynb"))}
+    students = sorted(d.name for d in subs.iterdir() if d.is_dir() and not d.name.startswith("."))
+    handed = {(s, p.stem): p for s in students for p in sorted((subs / s).glob("*.ipynb"))}
     if not handed:
         raise FileNotFoundError(f"There are no submissions in {subs} (expected {subs}/<student>/<set>.ipynb).")
-    sets = sorted({s for _, s in handed})
-    books = {s: read(known[s]) for s in sets if s in known}
-    found = {s: exercises(nb, f"{s}.ipynb") for s, nb in books.items()}
-    out = Path(out_dir)
+    if (out / "grades.csv").exists() and not force:
+        raise FileExistsError(f"{out} already holds a finished batch (grades.csv). Use --force to grade "
+                              f"again, or 'python -m alliances gradebook {out}' to recompute totals.")
+    if not trusted and (why := _sandbox_problem()):
+        raise SandboxMissing(f"{why}. Install bubblewrap (Debian/Ubuntu: apt-get install bubblewrap) to grade "
+                             "in sandboxes, or pass --trusted if you trust the code in these submissions.")
+    sandbox.cleanup_cgroups()
+    results = out / RESULTS
+    if force and results.exists():
+        shutil.rmtree(results)
     out.mkdir(parents=True, exist_ok=True)
-    rows = []
-    for student in (d.name for d in students):
+    sets = sorted({s for _, s in handed})
+    digests = {s: _sha256(known[s]) for s in sets if s in known}
+    hide = tuple(p.resolve() for p in (subs, Path(source_dir), out))
+    todo = []
+    for student in students:
         for name in sets:
-            path = handed.get((student, name))
-            if name not in books:
-                if path is None:
-                    continue
-                result = [("", 0, 0, f"no problem set {name}.ipynb in {Path(source_dir).as_posix()}")]
-            else:
-                result = grade_one(path, books[name], found[name], timeout, notebook_timeout)
-            rows += [dict(zip(FIELDS, (student, name, e, _points(p), _points(m), why))) for e, p, m, why in result]
-            folder = out / "feedback" / student
-            folder.mkdir(parents=True, exist_ok=True)
-            (folder / f"{name}.md").write_text(_feedback(student, name, result), encoding="utf-8")
-    with open(out / "grades.csv", "w", newline="", encoding="utf-8") as f:
-        writer = csv.DictWriter(f, fieldnames=FIELDS)
-        writer.writeheader()
-        writer.writerows(rows)
+            path, where = handed.get((student, name)), results / student / f"{name}.json"
+            if name not in known and path is None:
+                continue
+            digest = _sha256(path) if path is not None else None
+            if where.exists():
+                try:
+                    kept = json.loads(where.read_text(encoding="utf-8"))
+                    if kept.get("submission") == digest and kept.get("source") == digests.get(name):
+                        continue
+                except ValueError:
+                    pass
+            if name not in known:
+                _write_json(where, {"submission": digest, "source": None, "rows": [
+                    ["", 0, 0, f"no problem set {name}.ipynb in {Path(source_dir).as_posix()}"]]})
+                continue
+            todo.append(((student, name, digest), (None if path is None else str(path), str(known[name]),
+                                                   timeout, notebook_timeout, trusted, hide)))
+    jobs = max(1, jobs or len(os.sched_getaffinity(0)))
+    with ProcessPoolExecutor(max_workers=min(jobs, max(1, len(todo)))) as pool:
+        futures = {pool.submit(_job, args): key for key, args in todo}
+        for done in as_completed(futures):
+            student, name, digest = futures[done]
+            rows = [list(r) for r in done.result()]
+            _write_json(results / student / f"{name}.json",
+                        {"submission": digest, "source": digests[name], "rows": rows})
+            if progress:
+                progress(student, name)
+    _manual_template(out)
+    return gradebook(out, roster=roster, fmt=fmt)
+
+
+def _load_results(out: Path) -> dict:
+    found = {}
+    for path in sorted((out / RESULTS).glob("*/*.json")):
+        found[path.parent.name, path.stem] = json.loads(path.read_text(encoding="utf-8"))["rows"]
+    if not found:
+        raise FileNotFoundError(f"There are no graded submissions in {out} (run 'python -m alliances grade' first).")
+    return found
+
+
+def _manual_template(out: Path) -> None:
+    """``manual-grades.csv``: one row per hand-graded exercise of each submission, points blank."""
+    path = out / "manual-grades.csv"
+    if path.exists():
+        return
+    rows = [[s, n, e, "", m, ""] for (s, n), result in sorted(_load_results(out).items())
+            for e, p, m, why in result if why == "graded by hand"]
+    if rows:
+        _write_csv(path, ["student", "set", "exercise", "points", "max_points", "comment"], rows)
+
+
+def _manual(out: Path, results: dict) -> dict:
+    """Hand-graded points from ``manual-grades.csv``: {(student, set, exercise): (points, comment)}."""
+    path, found = out / "manual-grades.csv", {}
+    if not path.exists():
+        return found
+    with open(path, newline="", encoding="utf-8-sig") as f:
+        for n, row in enumerate(csv.DictReader(f), start=2):
+            key = (row.get("student", ""), row.get("set", ""), row.get("exercise", ""))
+            text = (row.get("points") or "").strip()
+            if not text:
+                continue
+            rows = {r[0]: r for r in results.get(key[:2], [])}
+            if key[2] not in rows or rows[key[2]][3] != "graded by hand":
+                raise ValueError(f"{path}, line {n}: {key[0]} / {key[1]} has no hand-graded exercise {key[2]!r}.")
+            try:
+                points = float(text)
+            except ValueError:
+                raise ValueError(f"{path}, line {n}: points {text!r} is not a number.") from None
+            if not 0 <= points <= float(rows[key[2]][2]):
+                raise ValueError(f"{path}, line {n}: {points:g} points is outside 0 to {rows[key[2]][2]}.")
+            found[key] = (_points(points), (row.get("comment") or "").strip())
+    return found
+
+
+def _read_roster(path) -> dict:
+    if path is None:
+        return {}
+    with open(path, newline="", encoding="utf-8-sig") as f:
+        reader = csv.DictReader(f)
+        if "folder" not in (reader.fieldnames or []):
+            raise ValueError(f"The roster {path} needs a 'folder' column (the submission folder of each student).")
+        return {row["folder"]: row for row in reader}
+
+
+# Canvas: "Student", "ID", "SIS User ID", "SIS Login ID", "Section", then one column per assignment;
+# a second row "Points Possible" gives the maxima (Canvas gradebook CSV import, as described in
+# e.g. https://teaching.resources.osu.edu/toolsets/carmencanvas/guides/calculating-final-grades/import-csv-file-carmen-grades).
+CANVAS = [("Student", "name"), ("ID", "id"), ("SIS User ID", "sis_user_id"), ("SIS Login ID", "sis_login_id"),
+          ("Section", "section")]
+# Moodle: a column that identifies the user (email address, ID number or username; chosen under
+# "Identify user by" / "Map from" at import) and one column per grade item
+# (https://docs.moodle.org/311/en/Grade_import).
+MOODLE = [("Email address", "email"), ("ID number", "idnumber"), ("Username", "username")]
+
+
+def gradebook(out_dir, roster=None, fmt: str = "plain"):
+    """Recompute ``grades.csv``, ``gradebook.csv`` and feedback from kept results and hand grades.
+
+    ``fmt``: "plain" (student, roster columns, one column per set, total, pending), "canvas" or
+    "moodle" (what those import; needs ``roster``, a CSV with a ``folder`` column and the LMS
+    identifiers: name, id, sis_user_id, sis_login_id, section for Canvas; email, idnumber or
+    username for Moodle). Returns the rows of grades.csv as dicts.
+    """
+    out = Path(out_dir)
+    results = _load_results(out)
+    hand = _manual(out, results)
+    people = _read_roster(roster)
+    rows, sets, maxima = [], sorted({n for _, n in results}), {}
+    totals: dict = {}
+    for (student, name), result in sorted(results.items()):
+        final = []
+        for e, p, m, why in result:
+            if (student, name, e) in hand:
+                p, note = hand[student, name, e]
+                why = "graded by hand" + (f": {note}" if note else "")
+            final.append((e, p, m, why))
+        rows += [dict(zip(FIELDS, (student, name, e, _points(p), _points(m), why))) for e, p, m, why in final]
+        maxima[name] = max(maxima.get(name, 0), sum(float(r[2]) for r in final))
+        earned = sum(float(r[1]) for r in final if r[1] != "")
+        pending = sum(float(r[2]) for r in final if r[1] == "")
+        totals.setdefault(student, {})[name] = (earned, pending)
+        folder = out / "feedback" / student
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / f"{name}.md").write_text(_feedback(student, name, final), encoding="utf-8")
+    _write_csv(out / "grades.csv", FIELDS, [[r[k] for k in FIELDS] for r in rows])
+    students = sorted(totals)
+    if fmt == "plain":
+        extra = sorted({k for row in people.values() for k in row if k != "folder"})
+        table = [[s, *(people.get(s, {}).get(k, "") for k in extra),
+                  *(_points(totals[s].get(n, (0, 0))[0]) for n in sets),
+                  _points(sum(v[0] for v in totals[s].values())), _points(sum(v[1] for v in totals[s].values()))]
+                 for s in students]
+        _write_csv(out / "gradebook.csv", ["student", *extra, *sets, "total", "pending"], table)
+        return rows
+    spec = {"canvas": CANVAS, "moodle": MOODLE}.get(fmt)
+    if spec is None:
+        raise ValueError(f"Unknown gradebook format {fmt!r} (plain, canvas or moodle).")
+    if not people:
+        raise ValueError(f"--format {fmt} needs --roster (a CSV with a 'folder' column and the {fmt.title()} identifiers).")
+    missing = [s for s in students if s not in people]
+    if missing:
+        raise ValueError(f"The roster has no row for: {', '.join(missing[:10])}.")
+    have = [(label, key) for label, key in spec if any(people[s].get(key) for s in students)]
+    if fmt == "moodle":
+        have = have[:1]
+    if not have:
+        raise ValueError(f"The roster has none of the columns {fmt.title()} matches students on: "
+                         f"{', '.join(k for _, k in spec)}.")
+    header = [label for label, _ in have] + sets
+    table = [[people[s].get(k, "") for _, k in have] + [_points(totals[s].get(n, (0, 0))[0]) for n in sets]
+             for s in students]
+    if fmt == "canvas":
+        table.insert(0, ["Points Possible"] + [""] * (len(have) - 1) + [_points(maxima[n]) for n in sets])
+    _write_csv(out / f"gradebook-{fmt}.csv", header, table)
     return rows
+
+
+def _feedback(student: str, name: str, rows) -> str:
+    got = sum(float(r[1]) for r in rows if r[1] != "")
+    pending = sum(float(r[2]) for r in rows if r[1] == "")
+    total = sum(float(r[2]) for r in rows)
+    score = (f"**Score: {_points(got)} / {_points(total)} points**" if not pending else
+             f"**Score so far: {_points(got)} points earned, {_points(pending)} points pending hand grading, "
+             f"maximum {_points(total)} points**")
+    lines = [f"# {name}: feedback for {student}", "", score, "",
+             "| exercise | points | result |", "|---|---|---|"]
+    lines += [f"| {e} | {'pending' if p == '' else _points(p)} / {_points(m)} | {why.replace('|', '/')} |"
+              for e, p, m, why in rows]
+    lines += ["", "Only your answer cells were graded; every test cell, including hidden tests, "
+              "came from the original problem set."]
+    return "\n".join(lines) + "\n"

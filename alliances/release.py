@@ -222,11 +222,12 @@ Collect submissions as `SUBMISSIONS/<student>/<set>.ipynb`, then run
 
     python -m alliances grade SUBMISSIONS --source {source} --out grades
 
-This writes `grades/grades.csv` (one row per student, set and exercise) and feedback for each
-student under `grades/feedback/`. Only the students' answer cells are taken from a submission:
-every other cell, including all tests (visible and hidden), comes from the source notebook, so
-tell students to write their work in the answer cells. Grading runs the students' code on your
-machine; it is not a sandbox (see `alliances/grade.py`).
+This writes `grades/grades.csv` (one row per student, set and exercise), `grades/gradebook.csv`
+(one row per student) and feedback for each student under `grades/feedback/`. Only the students'
+answer cells are taken from a submission: every other cell, including all tests (visible and
+hidden), comes from the source notebook, so tell students to write their work in the answer
+cells. Each submission runs in a bubblewrap sandbox and the tests run in a separate process
+that never runs student code (see `alliances/grade.py`).
 """
 
 

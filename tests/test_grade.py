@@ -1,20 +1,25 @@
-"""alliances.grade on crafted submissions: right answers, mistakes, tampering and misbehaving code.
+"""alliances.grade on crafted submissions: right answers, mistakes, tampering, misbehaving and hostile code.
 
-One batch of submissions is graded once (per-cell timeout 5 s) and the tests check its output.
+One batch of submissions (the crafted ones below plus the hostile ones of ``hostile.py``) is graded
+once, in sandboxes on two processes (per-cell timeout 5 s), and the tests check its output.
 """
 
 import csv
 import hashlib
-import json
+import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import nbformat
 import pytest
 
-from alliances import grade, release
+from alliances import grade, release, sandbox
 from alliances.__main__ import main
+
+sys.path.insert(0, str(Path(__file__).parent))
+import hostile  # noqa: E402
 
 FIXTURE = Path(__file__).parent / "fixtures" / "problem-set-demo.ipynb"
 SET = "problem-set-demo"
@@ -39,8 +44,10 @@ def outside_answer(outside):
     return (EX1 + "\nimport json, os\nfrom pathlib import Path\n"
             "Path('relative.txt').write_text('x')\n"
             "Path('~/in-home.txt').expanduser().write_text('x')\n"
-            f"Path({str(outside)!r}).write_text(json.dumps({{'cwd': os.getcwd(), "
-            "'home': os.path.expanduser('~')}))")
+            "try:\n"
+            f"    Path({str(outside)!r}).write_text(json.dumps({{'cwd': os.getcwd(), "
+            "'home': os.path.expanduser('~')}))\n"
+            "except OSError:\n    pass")
 
 
 def expected_rows():
@@ -101,15 +108,71 @@ def batch(tmp_path_factory):
     (subs / "e-corrupt").mkdir()
     (subs / "e-corrupt" / f"{SET}.ipynb").write_text('{"cells": [{"cell_type": "code", "sour')
     (subs / "l-nothing").mkdir()
-    before = digests(subs)
-    rows = grade.grade(subs, source, root / "grades", timeout=5)
-    return dict(root=root, subs=subs, out=root / "grades", rows=rows, before=before, outside=outside)
+    deserve = hostile.write(subs, source / f"{SET}.ipynb", subs / "a-good" / f"{SET}.ipynb",
+                            targets=[root / "grades" / "grades.csv"])
+    before, started = digests(subs), time.monotonic()
+    rows = grade.grade(subs, source, root / "grades", timeout=5, jobs=2)
+    return dict(root=root, subs=subs, out=root / "grades", rows=rows, before=before, outside=outside,
+                deserve=deserve, seconds=time.monotonic() - started)
 
 
 def test_grades_csv_rows_exactly(batch):
     with open(batch["out"] / "grades.csv", newline="") as f:
-        got = list(csv.DictReader(f))
+        got = [r for r in csv.DictReader(f) if r["student"] not in batch["deserve"]]
     assert got == expected_rows()
+
+
+def test_sandbox_is_really_used():
+    assert sandbox.sandbox_available() is None, "bubblewrap must work here (.ci/run installs it)"
+
+
+@pytest.mark.parametrize("student", sorted(hostile.ATTACKS) + ["h13-not-json", "h14-json-not-notebook"])
+def test_hostile_submission_scores_only_what_it_deserves(batch, student):
+    got = {r["exercise"]: (r["points"], r["reason"]) for r in batch["rows"] if r["student"] == student}
+    for exercise, (points, reason) in batch["deserve"][student].items():
+        assert got[exercise][0] == points, f"{student} {exercise}: {got[exercise]}"
+        if reason is not None:
+            assert got[exercise][1] == reason, f"{student} {exercise}: {got[exercise]}"
+
+
+def test_gradebook_has_one_row_per_student(batch):
+    with open(batch["out"] / "gradebook.csv", newline="") as f:
+        book = {r["student"]: r for r in csv.DictReader(f)}
+    assert book["a-good"][SET] == "5" and book["a-good"]["total"] == "5"
+    assert book["b-partial"]["total"] == "2" and book["d-blank"]["total"] == "0"
+    assert all(book[s]["total"] == "0" for s in ("h01-patch-checks", "h02-steal-key", "h11-forge-protocol"))
+    assert len(book) == len({r["student"] for r in batch["rows"]})
+
+
+def test_serial_grading_gives_the_same_rows(batch, tmp_path):
+    picked = ("a-good", "c-wrong-types", "h01-patch-checks", "h12-slow-function")
+    for student in picked:
+        shutil.copytree(batch["subs"] / student, tmp_path / "subs" / student)
+    rows = grade.grade(tmp_path / "subs", batch["root"] / "exercises", tmp_path / "out", timeout=5, jobs=1)
+    assert rows == [r for r in batch["rows"] if r["student"] in picked]
+
+
+def test_trusted_mode_still_keeps_the_checks_out_of_reach(batch, tmp_path):
+    """--trusted: no sandbox, but the tests still run in the checker (only harmless attacks here)."""
+    picked = ("a-good", "d-blank", "h01-patch-checks")
+    for student in picked:
+        shutil.copytree(batch["subs"] / student, tmp_path / "subs" / student)
+    rows = grade.grade(tmp_path / "subs", batch["root"] / "exercises", tmp_path / "out", timeout=5, trusted=True)
+    assert rows == [r for r in batch["rows"] if r["student"] in picked]
+
+
+def test_finished_batch_is_not_overwritten_and_an_interrupted_one_resumes(batch, tmp_path):
+    with pytest.raises(FileExistsError, match="--force"):
+        grade.grade(batch["subs"], batch["root"] / "exercises", batch["out"])
+    out = tmp_path / "grades"
+    shutil.copytree(batch["out"], out)
+    (out / "grades.csv").unlink()
+    (out / ".results" / "b-partial" / f"{SET}.json").unlink()  # as if stopped before b-partial
+    regraded = []
+    rows = grade.grade(batch["subs"], batch["root"] / "exercises", out, timeout=5, jobs=1,
+                       progress=lambda s, n: regraded.append(s))
+    assert regraded == ["b-partial"]
+    assert rows == batch["rows"]
 
 
 def test_originals_unchanged(batch):
@@ -121,18 +184,12 @@ def test_feedback_per_student(batch):
     assert "**Score: 2 / 5 points**" in text
     assert f"| ex2 | 0 / 3 | {HIDDEN_FAILS} |" in text
     names = sorted(p.parent.name for p in (batch["out"] / "feedback").glob(f"*/{SET}.md"))
-    assert names == sorted({r["student"] for r in expected_rows()})
+    assert names == sorted({r["student"] for r in expected_rows()} | set(batch["deserve"]))
 
 
 def test_files_written_by_student_code(batch):
-    """Not a sandbox: an absolute path outside the temp folder IS written (documented in grade.py).
-
-    Relative paths and ~ resolve inside the submission's temporary folder, which is deleted.
-    """
-    info = json.loads(batch["outside"].read_text())
-    tmp = Path(info["cwd"])
-    assert tmp.name.startswith("alliances-grade-") and info["home"] == str(tmp / "home")
-    assert not tmp.exists()
+    """Only the sandbox's own tmpfs is writable: nothing lands outside, not even by absolute path."""
+    assert not batch["outside"].exists()
     assert not (Path.cwd() / "relative.txt").exists()
     assert not (Path.home() / "in-home.txt").exists()
 
@@ -158,7 +215,7 @@ def test_cli_grade(tmp_path):
     (tmp_path / "exercises" / f"{SET}.ipynb").write_bytes(FIXTURE.read_bytes())
     (tmp_path / "subs" / "ann").mkdir(parents=True)
     nbformat.write(student({"ex1-answer": EX1}), tmp_path / "subs" / "ann" / f"{SET}.ipynb")
-    done = subprocess.run([sys.executable, "-m", "alliances", "grade", "subs", "--timeout", "10"],
+    done = subprocess.run([sys.executable, "-m", "alliances", "grade", "subs", "--timeout", "10", "--jobs", "1"],
                           cwd=tmp_path, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert "Graded 1 student(s)" in done.stdout

@@ -1,0 +1,92 @@
+"""Real nbgrader (generate_assignment, autograde, export) on one problem set, against a plain
+(non-editable) install of the package, scores like ``alliances grade``.
+
+The package is built into a wheel and installed with ``pip install --target`` into a temporary
+folder that comes first on PYTHONPATH; the course folder lies outside the repository, so the data
+can only come from inside the installed package. The course layout is the one the instructor
+guide gives (``source/<set>/<set>.ipynb``, ``submitted/<student>/<set>/<set>.ipynb``).
+"""
+
+import csv
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from alliances import release
+
+ROOT = Path(__file__).resolve().parents[1]
+SET = "ps2-alliances-today"
+BIN = Path(sys.executable).parent
+
+
+def run(args, cwd, env, timeout=600):
+    done = subprocess.run(args, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout)
+    assert done.returncode == 0, f"{args}: {done.stdout[-2000:]}\n{done.stderr[-3000:]}"
+    return done
+
+
+@pytest.fixture(scope="module")
+def course(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("nbgrader")
+    env = {k: v for k, v in os.environ.items() if k not in ("ALLIANCES_DATA_DIR", "PYTHONPATH")}
+    run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation",
+         "--wheel-dir", str(tmp / "wheel"), str(ROOT)], ROOT, env)
+    (wheel,) = (tmp / "wheel").glob("alliances-*.whl")
+    run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--target", str(tmp / "site"), str(wheel)],
+        tmp, env)
+    env.update(PYTHONPATH=str(tmp / "site"), JUPYTER_CONFIG_DIR=str(tmp / "jupyter-config"),
+               HOME=str(tmp / "home"), PATH=f"{BIN}{os.pathsep}{env.get('PATH', '')}")
+    (tmp / "home").mkdir()
+    where = run([sys.executable, "-c", "import alliances.data as d; print(d.__file__); print(d.data_dir())"],
+                tmp, env).stdout.split()
+    root = tmp / "course"
+    (root / "source" / SET).mkdir(parents=True)
+    shutil.copy(ROOT / "exercises" / f"{SET}.ipynb", root / "source" / SET / f"{SET}.ipynb")
+    (root / "nbgrader_config.py").write_text(
+        "c = get_config()\n"
+        "c.CourseDirectory.course_id = 'alliances'\n"
+        "c.CourseDirectory.root = " + repr(str(root)) + "\n"
+        "c.ExecutePreprocessor.timeout = 120\n")
+    run([str(BIN / "nbgrader"), "generate_assignment", SET, "--force"], root, env)
+    for student, path in (("key", root / "source" / SET / f"{SET}.ipynb"),
+                          ("blank", root / "release" / SET / f"{SET}.ipynb")):
+        for folder in (root / "submitted" / student / SET, tmp / "subs" / student):
+            folder.mkdir(parents=True, exist_ok=True)
+            shutil.copy(path, folder / f"{SET}.ipynb")
+    autograde = run([str(BIN / "nbgrader"), "autograde", SET, "--create", "--force"], root, env)
+    run([str(BIN / "nbgrader"), "export"], root, env)
+    with open(root / "grades.csv", newline="") as f:
+        nbgrader = {r["student_id"]: (float(r["score"]), float(r["max_score"])) for r in csv.DictReader(f)}
+    ours = run([sys.executable, "-m", "alliances", "grade", str(tmp / "subs"), "--source",
+                str(root / "source" / SET), "--out", str(tmp / "grades"), "--jobs", "2"], tmp, env)
+    with open(tmp / "grades" / "gradebook.csv", newline="") as f:
+        alliances = {r["student"]: float(r[SET]) for r in csv.DictReader(f)}
+    return dict(where=where, tmp=tmp, nbgrader=nbgrader, alliances=alliances, log=autograde.stdout + autograde.stderr,
+                ours=ours.stdout)
+
+
+def test_the_package_and_its_data_come_from_the_plain_install(course):
+    module, data = course["where"]
+    assert Path(module).is_relative_to(course["tmp"] / "site")
+    assert Path(data) == course["tmp"] / "site" / "alliances" / "_data"
+
+
+def test_nbgrader_and_alliances_grade_agree(course):
+    found = release.exercises(release.read(ROOT / "exercises" / f"{SET}.ipynb"))
+    auto, total = sum(e.points for e in found if not e.manual), sum(e.points for e in found)
+    assert auto > 0 and total > auto  # the set has a hand-graded exercise: nbgrader leaves it ungraded too
+    assert course["nbgrader"] == {"key": (auto, total), "blank": (0.0, total)}, course["log"][-3000:]
+    assert course["alliances"] == {"key": auto, "blank": 0.0}
+
+
+def test_hidden_tests_make_nbgrader_warn_about_checksums(course):
+    """A released test cell lacks its hidden tests, so its checksum differs from the one nbgrader
+    stored from the source: nbgrader warns for every such cell of a student's notebook, then grades
+    with the source's cells from its database (the instructor guide explains the warning)."""
+    found = release.exercises(release.read(ROOT / "exercises" / f"{SET}.ipynb"))
+    for ex in (e for e in found if not e.manual):
+        assert f"Attribute 'checksum' for cell {ex.grade_id} has changed!" in course["log"], ex.grade_id

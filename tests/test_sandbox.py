@@ -1,0 +1,133 @@
+"""alliances.sandbox: the typed JSON encoding of answers, the bubblewrap sandbox and the refusal without one."""
+
+import datetime
+import json
+import math
+import subprocess
+
+import matplotlib
+import numpy as np
+import pandas as pd
+import pytest
+
+from alliances import grade, sandbox
+from alliances.__main__ import main
+
+matplotlib.use("Agg")
+
+
+def roundtrip(value, call=None):
+    functions = {}
+    data = json.loads(json.dumps(sandbox.encode(value, functions)))
+    return sandbox.decode(data, call), functions
+
+
+@pytest.mark.parametrize("value", [
+    3, -2 ** 70, 2.5, True, None, "text", [1, "a", None], (1, 2), {1, 2}, frozenset({"x"}), {"a": [1, 2], 3: None},
+    b"\x00raw", ..., datetime.date(2024, 4, 4), datetime.datetime(2024, 4, 4, 12, 30), np.int64(7), np.float32(1.5), np.bool_(True), np.array([[1, 2], [3, 4]]),
+])
+def test_plain_values_survive(value):
+    got, _ = roundtrip(value)
+    assert type(got) is type(value)
+    assert (got == value).all() if isinstance(value, np.ndarray) else got == value
+
+
+def test_nan_and_infinity_survive():
+    got, _ = roundtrip([float("nan"), float("inf"), -float("inf")])
+    assert math.isnan(got[0]) and got[1:] == [float("inf"), -float("inf")]
+
+
+def test_real_data_survives():
+    from alliances import data
+    members = data.membership()
+    pd.testing.assert_frame_equal(roundtrip(members)[0], members)
+    spending = data.spending()
+    pd.testing.assert_frame_equal(roundtrip(spending)[0], spending)
+
+
+def test_pandas_values_survive():
+    frame = pd.DataFrame({"nato": [1.5, np.nan], "csto": [3, 4], "when": pd.to_datetime(["2020-01-01", "2021-05-02"])},
+                         index=pd.Index([1990, 1991], name="year"))
+    got, _ = roundtrip(frame)
+    pd.testing.assert_frame_equal(got, frame)
+    gaps = pd.DataFrame({"left": pd.to_datetime(["2020-01-01", None]), "note": pd.array(["x", None], dtype="string"),
+                         "ok": pd.array([True, None], dtype="boolean")})
+    pd.testing.assert_frame_equal(roundtrip(gaps)[0], gaps)
+    series = pd.Series([1, 2], index=pd.Index(["a", "b"], name="iso3"), name="n")
+    pd.testing.assert_series_equal(roundtrip(series)[0], series)
+    multi = pd.Series([1.0, 2.0], index=pd.MultiIndex.from_tuples([("a", 1), ("b", 2)], names=["k", "y"]))
+    pd.testing.assert_series_equal(roundtrip(multi)[0], multi)
+    assert roundtrip(pd.Timestamp("2024-04-04"))[0] == pd.Timestamp("2024-04-04")
+
+
+def test_functions_become_proxies_that_call_back():
+    calls = []
+
+    def call(ref, args, kwargs):
+        calls.append((ref, args, kwargs))
+        return 42
+    got, functions = roundtrip({"f": lambda year: year}, call)
+    assert got["f"](1990, scale=2) == 42 and calls == [("0", (1990,), {"scale": 2})]
+    assert functions["0"](5) == 5
+
+
+def test_other_objects_are_unsupported_not_executed():
+    class Sneaky:
+        def __eq__(self, other):
+            return True
+    got, _ = roundtrip(Sneaky())
+    assert isinstance(got, sandbox.Unsupported) and got != 1 and "Sneaky" in repr(got)
+
+
+def test_subclasses_leave_as_plain_values():
+    class Liar(int):
+        def __eq__(self, other):
+            return True
+    got, _ = roundtrip([Liar(5)])
+    assert type(got[0]) is int and got[0] == 5 and got[0] != 6
+
+
+def test_axes_are_described_and_redrawn():
+    from matplotlib import pyplot as plt
+    fig, ax = plt.subplots()
+    ax.plot([1, 2, 3], [4, 5, 6], label="nato")
+    ax.bar([1], [2])
+    ax.set_title("Title", loc="left")
+    ax.set_xlabel("Year")
+    ax.set_ylabel("USD")
+    got, _ = roundtrip(ax)
+    plt.close(fig)
+    assert got.get_title(loc="left") == "Title" and (got.get_xlabel(), got.get_ylabel()) == ("Year", "USD")
+    assert [list(line.get_xdata()) for line in got.get_lines()] == [[1, 2, 3]] and len(got.patches) == 1
+    plt.close(got.figure)
+
+
+def test_bubblewrap_hides_the_host_and_blocks_the_network(tmp_path):
+    assert sandbox.sandbox_available() is None
+    secret = tmp_path / "secret.txt"
+    secret.write_text("key")
+    argv, env, limit = sandbox.bwrap_command([tmp_path], 30)
+    code = ("import os, socket\nfrom pathlib import Path\n"
+            f"print(Path({str(secret)!r}).exists(), os.getuid() == 0 and Path('/root/.bash_history').exists())\n"
+            "try:\n    socket.create_connection(('1.1.1.1', 53), timeout=3); print('net')\n"
+            "except OSError:\n    print('no net')\n"
+            "print(sorted(p for p in os.listdir('/proc') if p.isdigit()))")
+    argv = argv[:argv.index("-c")] + ["-c", code]
+    done = subprocess.run(argv, env=env, preexec_fn=limit, capture_output=True, text=True, timeout=60)
+    lines = done.stdout.splitlines()
+    assert lines[:2] == ["False False", "no net"], done.stderr
+    assert len(eval(lines[2])) <= 3  # only the sandbox's own processes are visible
+
+
+def test_grading_refuses_without_a_sandbox(tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr(grade, "_SANDBOX_CHECKED", ["bubblewrap (bwrap) is not installed"])
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "ps.ipynb").write_text("{}")
+    (tmp_path / "subs" / "ann").mkdir(parents=True)
+    (tmp_path / "subs" / "ann" / "ps.ipynb").write_text("{}")
+    with pytest.raises(grade.SandboxMissing, match="--trusted"):
+        grade.grade(tmp_path / "subs", tmp_path / "src", tmp_path / "out")
+    assert main(["grade", str(tmp_path / "subs"), "--source", str(tmp_path / "src"),
+                 "--out", str(tmp_path / "out")]) == 1
+    assert "bubblewrap (bwrap) is not installed" in capsys.readouterr().err
+    assert not (tmp_path / "out" / "grades.csv").exists()
