@@ -1,14 +1,14 @@
 # Two commands do all set-up on a fresh machine with only python3:
 #   make book   build the web book into _build/html (creates .venv and installs on first use)
 #   make test   run every test: package, data, notebooks (nbval) and the -W book build
-# Also: make lab (open the notebooks in JupyterLab), make notebooks (re-execute and store outputs).
+# Also: make lab (open the student notebooks in JupyterLab), make notebooks (re-execute and store outputs).
 
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: book student-book pdf test lab notebooks student data clean
+.PHONY: book student-book pdf test lab workspace notebooks student data clean
 
 $(STAMP): requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -47,8 +47,18 @@ test: $(STAMP)
 	bash tools/provision.sh
 	$(BIN)/python -m pytest
 
-lab: $(STAMP)
-	$(BIN)/jupyter lab book/nato-structure-and-purpose.ipynb
+# The student notebooks (the notebook edition the book build writes, alliances/edition.py) are
+# copied into the git-ignored working folder $(WORK) only where a file is not there yet, so a
+# rebuild or `git pull` never overwrites a student's answers. Fresh copy: delete the file, rerun.
+WORK    ?= my-notebooks
+EDITION ?= _build/html/notebooks/student
+
+workspace: $(STAMP)
+	@test -d $(EDITION) || $(MAKE) book
+	$(BIN)/python -m alliances.edition workspace $(EDITION) $(WORK)
+
+lab: workspace
+	$(BIN)/jupyter lab $(WORK)/book/nato-structure-and-purpose.ipynb
 
 # Re-execute every notebook in place so stored outputs (compared by nbval) are current.
 notebooks: $(STAMP)

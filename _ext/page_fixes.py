@@ -14,6 +14,10 @@
    ``launch_buttons.jupyterlite_url`` as given; ``lite/lab/index.html`` would then resolve
    below ``book/`` on chapter pages. Rewrite it relative to the site root, so the link works
    wherever the site is published (a GitHub Pages project path, a local folder).
+5. Point students at the notebook edition (``_ext/notebook_edition.py``): the download button
+   gives ``notebooks/student/<page>.ipynb`` instead of the authoring source, and the Binder and
+   Colab buttons open the ``notebook_edition_branch`` (``notebooks``), to which the publishing
+   workflow pushes the student notebooks at the source's paths.
 """
 
 from markupsafe import Markup
@@ -52,8 +56,23 @@ def _relative_jupyterlite(context):
                 button["url"] = f"{context['pathto'](path, 1)}?{query}"
 
 
+def _notebook_edition(app, context):
+    branch = app.config.html_theme_options.get("repository_branch", "main")
+    target = getattr(app.config, "notebook_edition_branch", None)
+    for group in context.get("header_buttons", []):
+        for button in group.get("buttons", []):
+            url = button.get("url", "")
+            if url.endswith(".ipynb") and "_sources/" in url:
+                button["url"] = url.replace("_sources/", "notebooks/student/", 1)
+            elif target and button.get("text") == "Binder":
+                button["url"] = url.replace(f"/{branch}?urlpath=", f"/{target}?urlpath=", 1)
+            elif target and button.get("text") == "Colab":
+                button["url"] = url.replace(f"/blob/{branch}/", f"/blob/{target}/", 1)
+
+
 def _fix(app, pagename, templatename, context, doctree):
     _dedupe(context)
+    _notebook_edition(app, context)
     _name_toggles(context)
     _relative_jupyterlite(context)
     if "body" in context:

@@ -59,8 +59,10 @@ def chapters():
 
 
 def test_every_chapter_page_has_launch_and_download_buttons(built_book):
-    """Binder, Colab and JupyterLite open this chapter's notebook; .ipynb downloads it.
+    """Binder, Colab, JupyterLite and the download button give the chapter's student notebook.
 
+    Binder and Colab open it on the `notebooks` branch (the publishing workflow pushes the notebook
+    edition there); the download is the edition's student notebook, not the authoring source.
     The repository address comes from _config.yml only. No JupyterHub button: it needs an
     institution's hub address (README, "Running the notebooks online").
     """
@@ -71,13 +73,15 @@ def test_every_chapter_page_has_launch_and_download_buttons(built_book):
         html = (built_book / f"{name}.html").read_text(encoding="utf-8")
         links = set(re.findall(r'<a href="([^"]+)"', html))
         expected = {
-            f"https://mybinder.org/v2/gh/{repo}/main?urlpath=lab/tree/{name}.ipynb",
-            f"https://colab.research.google.com/github/{repo}/blob/main/{name}.ipynb",
+            f"https://mybinder.org/v2/gh/{repo}/notebooks?urlpath=lab/tree/{name}.ipynb",
+            f"https://colab.research.google.com/github/{repo}/blob/notebooks/{name}.ipynb",
             f"../lite/lab/index.html?path={name}.ipynb",
-            f"../_sources/{name}.ipynb",
+            f"../notebooks/student/{name}.ipynb",
         }
         assert expected <= links, f"{name}: missing {sorted(expected - links)}"
-        assert (built_book / "_sources" / f"{name}.ipynb").is_file()
+        assert not any("_sources/" in link and link.endswith(".ipynb") for link in links), name
+        download = json.loads((built_book / "notebooks" / "student" / f"{name}.ipynb").read_text(encoding="utf-8"))
+        assert download["metadata"]["alliances_edition"]["variant"] == "student"
         assert "hub/user-redirect" not in html
 
 

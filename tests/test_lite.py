@@ -27,7 +27,10 @@ spec = importlib.util.spec_from_file_location("lite_site", ROOT / "tools" / "lit
 lite_site = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(lite_site)
 
-NOTEBOOKS = {f"book/{p.name}": p for p in sorted((ROOT / "book").glob("*.ipynb"))}
+EDITION = ROOT / "_build" / "html" / "notebooks"  # written by the book build (built_book)
+NOTEBOOKS = {f"book/{p.name}": EDITION / "student" / "book" / p.name for p in sorted((ROOT / "book").glob("*.ipynb"))}
+NOTEBOOKS |= {f"self-study/{p.name}": EDITION / "self-study" / "book" / p.name
+              for p in sorted((ROOT / "book").glob("*.ipynb"))}
 NOTEBOOKS |= {f"exercises/{p.name}": p for p in sorted((ROOT / "exercises" / "student").glob("*.ipynb"))}
 
 
@@ -36,14 +39,15 @@ def sha256(path: Path) -> str:
 
 
 @pytest.fixture(scope="module")
-def lite(tmp_path_factory):
-    """The site, built into a temporary folder exactly as `make book` builds it."""
+def lite(tmp_path_factory, built_book):
+    """The site, built into a temporary folder exactly as `make book` builds it (after the book)."""
     tmp = tmp_path_factory.mktemp("lite")
     return lite_site.build(out=tmp / "site", work=tmp / "work")
 
 
 def test_site_has_every_notebook_with_the_setup_cell_first(lite):
-    assert len(NOTEBOOKS) >= 23
+    """The site serves the notebook edition (student in book/, self-study in self-study/)."""
+    assert len(NOTEBOOKS) >= 41
     for rel, source in NOTEBOOKS.items():
         copy = lite / "files" / rel
         assert copy.is_file(), f"{rel} is missing from the JupyterLite site"

@@ -2,9 +2,11 @@
 
 Usage: ``python tools/lite_site.py [OUT]`` (``make book`` runs it after the book build).
 
-The site holds every chapter notebook (``book/``), the student problem sets
-(``exercises/``), the whole data package (``data/``) and a wheel of the ``alliances``
-package, which piplite installs from the site itself. Each notebook gets one extra first
+The site holds the notebook edition of every chapter (``alliances/edition.py``, written by the
+book build into ``_build/html/notebooks``): the student variant in ``book/`` (what a link
+opens), the self-study variant in ``self-study/``; the student problem sets (``exercises/``),
+the whole data package (``data/``) and a wheel of the ``alliances`` package, which piplite
+installs from the site itself. Each notebook gets one extra first
 cell that installs the package when it runs in Pyodide and does nothing elsewhere.
 
 What needs a network: the Pyodide runtime and its packages (pandas, numpy, matplotlib)
@@ -23,7 +25,10 @@ from pathlib import Path
 import nbformat
 
 ROOT = Path(__file__).resolve().parent.parent
-NOTEBOOKS = {"book": "book/*.ipynb", "exercises": "exercises/student/*.ipynb"}
+EDITION = ROOT / "_build" / "html" / "notebooks"
+# site folder -> notebooks (globs relative to the edition folder or, for exercises, the repository)
+NOTEBOOKS = {"book": "student/book/*.ipynb", "self-study": "self-study/book/*.ipynb",
+             "exercises": "exercises/student/*.ipynb"}
 SETUP_TAG = "jupyterlite-setup"
 SETUP_SOURCE = """\
 # Running in the browser (JupyterLite): install the course package from this site first,
@@ -44,12 +49,14 @@ def lite_notebook(path: Path) -> nbformat.NotebookNode:
     return nb
 
 
-def stage_contents(contents: Path) -> list[Path]:
+def stage_contents(contents: Path, edition: Path = EDITION) -> list[Path]:
     """Copy notebooks (with the setup cell) and data/ into ``contents``; return the notebooks."""
+    if not (edition / "student").is_dir():
+        sys.exit(f"error: no notebook edition in {edition}: build the book first (make book)")
     shutil.rmtree(contents, ignore_errors=True)
     written = []
     for folder, pattern in NOTEBOOKS.items():
-        for source in sorted(ROOT.glob(pattern)):
+        for source in sorted((ROOT if folder == "exercises" else edition).glob(pattern)):
             target = contents / folder / source.name
             target.parent.mkdir(parents=True, exist_ok=True)
             nbformat.write(lite_notebook(source), target)
@@ -67,9 +74,9 @@ def build_wheel(wheels: Path) -> Path:
     return wheel
 
 
-def build(out: Path = ROOT / "_build/html/lite", work: Path = ROOT / "_build/lite") -> Path:
+def build(out: Path = ROOT / "_build/html/lite", work: Path = ROOT / "_build/lite", edition: Path = EDITION) -> Path:
     """Build the site into ``out`` using ``work`` for staging; return ``out``."""
-    stage_contents(work / "contents")
+    stage_contents(work / "contents", edition)
     wheel = build_wheel(work / "wheels")
     jupyter = Path(sys.executable).with_name("jupyter")
     proc = subprocess.run([str(jupyter), "lite", "build", "--lite-dir", str(work), "--contents",

@@ -3,7 +3,8 @@
     python tools/student_edition.py [OUT]      (default OUT: _build/student; also `make student-book`)
 
 Copies the book's sources into OUT/src, removes from every chapter notebook each solution (the
-cells from ``{solution-start}`` to ``{solution-end}``) and the check cell that follows it, and
+cells from ``{solution-start}`` to ``{solution-end}``) and the check cell that follows it, with
+``alliances.edition.remove_solutions`` (the code that also makes the student notebooks), and
 builds OUT/src into OUT/html with the stored outputs (no re-execution), warnings as errors.
 sphinx-exercise's ``hide_solutions`` cannot do this itself: it fails on the gated
 ``solution-start``/``solution-end`` form that notebooks need.
@@ -20,30 +21,15 @@ import nbformat
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from alliances import edition  # noqa: E402
+
 COPY = ["_config.yml", "_toc.yml", "references.bib", "_ext", "book"]
 
 
 def strip_solutions(nb) -> int:
     """Remove solutions and their check cells from ``nb`` in place; return how many were removed."""
-    keep, removed, skipping, drop_check = [], 0, False, False
-    for cell in nb.cells:
-        source = cell.source
-        if cell.cell_type == "markdown" and "```{solution-start}" in source:
-            skipping, removed = True, removed + 1
-            continue
-        if skipping:
-            if cell.cell_type == "markdown" and "```{solution-end}" in source:
-                skipping, drop_check = False, True
-            continue
-        if drop_check and cell.cell_type == "code" and "checks.check_" in source:
-            drop_check = False
-            continue
-        drop_check = False
-        keep.append(cell)
-    if skipping:
-        raise ValueError("a {solution-start} has no {solution-end}")
-    nb.cells = keep
-    return removed
+    return edition.remove_solutions(nb, drop_checks=True)
 
 
 def prepare(src: Path) -> int:
