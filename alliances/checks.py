@@ -10,6 +10,18 @@ shape, is still ``...`` (not answered) or is ``None``. A check never raises.
 Correct!
 >>> checks.check_number("12", expected=12)
 Not quite: expected a number, but your answer is text (str): '12'. Convert it, e.g. with int(...) or float(...).
+
+Visible checks (the ones a student sees before submitting) must not give the answer away.
+They check type, shape and a plausible range, and they recognise the usual mistakes: every
+visible check takes ``mistakes=``, a list of ``(wrong, message)`` pairs. ``wrong`` is either a
+value a typical mistake produces (a number, a collection of labels, a Series), computed from
+the data in the check cell, or a function ``wrong(answer) -> bool`` that recognises a property
+of the mistake (e.g. "between 0 and 1: a fraction, not a percentage"). The first that matches
+is reported in a sentence instead of "plausible":
+
+>>> checks.check_between(0.42, 0, 100, units="%",
+...     mistakes=[(checks.fraction, "this looks like a fraction; the question asks for a percentage.")])
+Not quite: this looks like a fraction; the question asks for a percentage.
 """
 
 from __future__ import annotations
@@ -22,7 +34,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-__all__ = ["Feedback", "check_number", "check_between", "check_set", "check_frame", "check_choice", "check_axes"]
+__all__ = ["Feedback", "check_number", "check_between", "check_set", "check_collection", "check_series",
+           "check_frame", "check_choice", "check_axes", "fraction", "call", "Raised", "PLAUSIBLE"]
+
+PLAUSIBLE = "Plausible: the value is in the expected range (it is checked exactly when graded)."
 
 
 @dataclass(frozen=True)
@@ -66,7 +81,34 @@ def _describe(value) -> str:
     return f"{kind}: {shown}"
 
 
+@dataclass(frozen=True)
+class Raised:
+    """What :func:`call` returns when the student's function raised instead of returning."""
+
+    error: BaseException
+
+
+def call(func, *args, **kwargs):
+    """Call a student's function for a check: its result, or :class:`Raised` if it raised (which
+    every check turns into a message, "not answered yet" for ``NotImplementedError``).
+
+    >>> checks.check_between(checks.call(hhi, [50, 50]), 0, 10000)   # doctest: +SKIP
+    """
+    if func is Ellipsis or func is None:
+        return func
+    if not callable(func):
+        return Raised(TypeError(f"{_describe(func)} is not a function"))
+    try:
+        return func(*args, **kwargs)
+    except Exception as err:  # the student's code: report it, never crash the check
+        return Raised(err)
+
+
 def _unanswered(answer) -> Feedback | None:
+    if isinstance(answer, Raised):
+        if isinstance(answer.error, NotImplementedError):
+            return _wrong("you have not answered yet. Replace raise NotImplementedError() with your code.")
+        return _wrong(f"your function raised {type(answer.error).__name__}: {answer.error}")
     if answer is Ellipsis:
         return _wrong("you have not answered yet. Replace the ... with your code.")
     if answer is None:
@@ -107,10 +149,46 @@ def _as_number(answer):
     return float(answer), None
 
 
+def fraction(value) -> bool:
+    """A mistake predicate: a share between 0 and 1 (exclusive), i.e. a fraction where a percentage was asked."""
+    return isinstance(value, (int, float)) and 0 < value < 1
+
+
+def _same(answer, wrong, rel_tol: float) -> bool:
+    """Does ``answer`` equal the mistake value ``wrong`` (numbers within rel_tol, labels as sets, Series by values)?"""
+    if isinstance(wrong, pd.Series):
+        if not isinstance(answer, pd.Series) or len(answer) != len(wrong):
+            return False
+        a, w = answer.astype(float), wrong.astype(float)
+        if set(a.index) == set(w.index) and a.index.is_unique:
+            a = a.loc[w.index]
+        return bool(np.allclose(a.to_numpy(), w.to_numpy(), rtol=rel_tol, atol=1e-12, equal_nan=True))
+    if isinstance(wrong, numbers.Real) and not isinstance(wrong, bool):
+        return isinstance(answer, float) and np.isfinite(answer) and \
+            abs(answer - float(wrong)) <= max(1e-12, rel_tol * abs(float(wrong)))
+    if isinstance(wrong, Iterable) and not isinstance(wrong, str):
+        return isinstance(answer, set) and answer == {str(x) for x in wrong}
+    return False
+
+
+def _mistake(answer, mistakes, rel_tol: float = 1e-6) -> str | None:
+    """The message of the first of ``mistakes`` that ``answer`` matches, or None."""
+    for wrong, message in mistakes or ():
+        try:
+            hit = bool(wrong(answer)) if callable(wrong) and not isinstance(wrong, pd.Series) \
+                else _same(answer, wrong, rel_tol)
+        except Exception:  # a predicate that cannot judge this answer simply does not match
+            hit = False
+        if hit:
+            return message
+    return None
+
+
 @_guarded
 def check_number(answer, expected: float, *, rel_tol: float = 0.0, abs_tol: float = 1e-9,
-                 hint: str = "", units: str = "") -> Feedback:
-    """Is ``answer`` a number equal to ``expected`` (within the tolerances)?"""
+                 hint: str = "", units: str = "", mistakes=()) -> Feedback:
+    """Is ``answer`` a number equal to ``expected`` (within the tolerances)? A wrong answer that
+    matches one of ``mistakes`` gets that message instead of "too high/too low"."""
     value, problem = _as_number(answer)
     if problem:
         return _wrong(problem, hint)
@@ -118,23 +196,40 @@ def check_number(answer, expected: float, *, rel_tol: float = 0.0, abs_tol: floa
         return _wrong("your answer is NaN (not a number): check for missing values.", hint)
     if abs(value - expected) <= max(abs_tol, rel_tol * abs(expected)):
         return _right()
+    found = _mistake(value, mistakes)
+    if found:
+        return _wrong(found, hint)
     direction = "too high" if value > expected else "too low"
     unit = f" {units}" if units else ""
     return _wrong(f"{value:,.6g}{unit} is {direction}.", hint)
 
 
 @_guarded
-def check_between(answer, low: float, high: float, *, hint: str = "", units: str = "") -> Feedback:
-    """Is ``answer`` a number in the plausible range [low, high]? (A visible test that gives nothing away.)"""
+def check_between(answer, low: float, high: float, *, hint: str = "", units: str = "",
+                  mistakes=(), integer: bool = False, uses: str = "") -> Feedback:
+    """Is ``answer`` a number in the plausible range [low, high] and none of the recognised ``mistakes``?
+
+    A visible test that gives nothing away. ``mistakes``: ``(value or predicate, message)`` pairs
+    (see the module docstring); ``integer``: the answer must be a whole number (a count, a year).
+    """
     value, problem = _as_number(answer)
     if problem:
         return _wrong(problem, hint)
     if np.isnan(value):
         return _wrong("your answer is NaN (not a number): check for missing values.", hint)
+    found = _mistake(value, mistakes)
+    if found:
+        return _wrong(_using(found, uses), hint)
+    if integer and value != int(value):
+        return _wrong(f"{value:,.6g} is not a whole number; the question asks for a count or a year.", hint)
     if low <= value <= high:
-        return Feedback(True, "Plausible: the value is in the expected range (it is checked exactly when graded).")
+        return Feedback(True, _using(PLAUSIBLE, uses))
     unit = f" {units}" if units else ""
-    return _wrong(f"{value:,.6g}{unit} is outside the plausible range {low:,.6g} to {high:,.6g}{unit}.", hint)
+    return _wrong(_using(f"{value:,.6g}{unit} is outside the plausible range {low:,.6g} to {high:,.6g}{unit}.", uses), hint)
+
+
+def _using(message: str, uses: str) -> str:
+    return f"{message} (This builds on your {uses}: if that is wrong, so is this.)" if uses else message
 
 
 def _as_labels(answer) -> tuple[set | None, str | None]:
@@ -142,11 +237,13 @@ def _as_labels(answer) -> tuple[set | None, str | None]:
         return None, f"expected a collection (list, set, Series) of names, but your answer is {_describe(answer)}."
     if isinstance(answer, pd.DataFrame):
         return None, "expected a list, set or Series of names, but your answer is a whole DataFrame. Select one column."
+    if isinstance(answer, dict):
+        return None, f"expected a list, set or Series of names, but your answer is a dict: {_describe(answer)}."
     return {str(x) for x in answer}, None
 
 
 @_guarded
-def check_set(answer, expected: Iterable, *, hint: str = "", what: str = "items") -> Feedback:
+def check_set(answer, expected: Iterable, *, hint: str = "", what: str = "items", mistakes=()) -> Feedback:
     """Does ``answer`` hold exactly the ``expected`` labels (order and duplicates ignored)?"""
     got, problem = _as_labels(answer)
     if problem:
@@ -155,12 +252,111 @@ def check_set(answer, expected: Iterable, *, hint: str = "", what: str = "items"
     missing, extra = want - got, got - want
     if not missing and not extra:
         return _right()
+    found = _mistake(got, mistakes)
+    if found:
+        return _wrong(found, hint)
     parts = []
     if missing:
         parts.append(f"{len(missing)} of the expected {what} are missing")
     if extra:
         parts.append(f"{len(extra)} of your {what} should not be there")
     return _wrong(f"{' and '.join(parts)} (you gave {len(got)}, expected {len(want)}).", hint)
+
+
+@_guarded
+def check_collection(answer, low: int, high: int, *, what: str = "items", pattern: str | None = None,
+                     mistakes=(), hint: str = "") -> Feedback:
+    """Visible check of a collection of labels: a list, set or Series (not text), with ``low`` to
+    ``high`` distinct labels, each matching the regular expression ``pattern`` if given (e.g.
+    ``"[A-Z]{3}"`` for ISO3 codes), and none of the recognised ``mistakes`` (label sets or predicates)."""
+    import re
+
+    got, problem = _as_labels(answer)
+    if problem:
+        return _wrong(problem, hint)
+    if not got:
+        return _wrong(f"your collection is empty: no {what}.", hint)
+    if pattern is not None:
+        odd = sorted(x for x in got if not re.fullmatch(pattern, x))
+        if odd:
+            return _wrong(f"{len(odd)} of your {what} do not look like the expected labels, e.g. {odd[0]!r}.", hint)
+    found = _mistake(got, mistakes)
+    if found:
+        return _wrong(found, hint)
+    if not low <= len(got) <= high:
+        return _wrong(f"you gave {len(got)} distinct {what}; a plausible answer has {low} to {high}.", hint)
+    return Feedback(True, f"Plausible: {len(got)} {what} (checked exactly when graded).")
+
+
+@_guarded
+def check_series(answer, *, length: int | tuple[int, int] | None = None, index_name: str | None = None,
+                 index: Iterable | None = None, low: float | None = None, high: float | None = None,
+                 sorted_values: bool = False, columns: Iterable[str] | None = None, mistakes=(),
+                 hint: str = "", units: str = "", uses: str = "") -> Feedback:
+    """Visible check of a pandas Series: its ``length`` (a number or a range), ``index_name``,
+    ``index`` labels, values within [``low``, ``high``] (missing values count as a mistake),
+    ``sorted_values`` (ascending), and none of the ``mistakes`` (Series or predicates).
+
+    With ``columns``, the answer must be a DataFrame with exactly these columns, and each column
+    is checked as a Series (predicates in ``mistakes`` then receive the whole DataFrame).
+    ``uses`` names the earlier answers this one builds on, as in :func:`check_between`.
+    """
+    fb = _check_series(answer, length, index_name, index, low, high, sorted_values, columns, mistakes, units)
+    if fb.correct:
+        return Feedback(True, _using(fb.message, uses))
+    return _wrong(_using(fb.message.removeprefix("Not quite: "), uses), hint)
+
+
+def _check_series(answer, length, index_name, index, low, high, sorted_values, columns, mistakes, units):
+    if columns is not None:
+        cols = list(columns)
+        if not isinstance(answer, pd.DataFrame):
+            return _wrong(f"expected a pandas DataFrame with columns {cols}, but your answer is {_describe(answer)}.")
+        if sorted(map(str, answer.columns)) != sorted(cols):
+            return _wrong(f"your DataFrame's columns are {list(map(str, answer.columns))}; they should be {cols}.")
+        found = _mistake(answer, mistakes)
+        if found:
+            return _wrong(found)
+        for col in cols:
+            fb = _check_series(answer[col], length, index_name, index, low, high, sorted_values, None, (), units)
+            if not fb.correct:
+                return _wrong(f"column {col!r}: {fb.message.removeprefix('Not quite: ')}")
+        return Feedback(True, PLAUSIBLE)
+    hint = ""
+    if isinstance(answer, pd.DataFrame) and answer.shape[1] == 1:
+        return _wrong("expected a pandas Series, but your answer is a one-column DataFrame: select the column.", hint)
+    if not isinstance(answer, pd.Series):
+        return _wrong(f"expected a pandas Series, but your answer is {_describe(answer)}.", hint)
+    if answer.empty:
+        return _wrong("your Series is empty.", hint)
+    found = _mistake(answer, mistakes)
+    if found:
+        return _wrong(found, hint)
+    if length is not None:
+        lo, hi = (length, length) if isinstance(length, numbers.Integral) else length
+        if not lo <= len(answer) <= hi:
+            want = f"{lo}" if lo == hi else f"{lo} to {hi}"
+            return _wrong(f"your Series has {len(answer)} rows; it should have {want}.", hint)
+    if index is not None:
+        labels = list(index)
+        if set(map(str, answer.index)) != set(map(str, labels)):
+            return _wrong(f"the index should run over {labels[0]!r} ... {labels[-1]!r} "
+                          f"({len(labels)} labels), but yours has other labels.", hint)
+    if index_name is not None and answer.index.name != index_name:
+        return _wrong(f"the index should be named {index_name!r}, but it is named {answer.index.name!r}. "
+                      f"Use .rename_axis({index_name!r}).", hint)
+    if not pd.api.types.is_numeric_dtype(answer) or pd.api.types.is_bool_dtype(answer):
+        return _wrong(f"the values should be numbers, but they are {answer.dtype}.", hint)
+    if answer.isna().any():
+        return _wrong(f"{int(answer.isna().sum())} of your values are missing (NaN).", hint)
+    unit = f" {units}" if units else ""
+    if low is not None and answer.min() < low:
+        return _wrong(f"your smallest value, {answer.min():,.6g}{unit}, is below the plausible minimum {low:,.6g}{unit}.", hint)
+    if high is not None and answer.max() > high:
+        return _wrong(f"your largest value, {answer.max():,.6g}{unit}, is above the plausible maximum {high:,.6g}{unit}.", hint)
+    if sorted_values and not answer.is_monotonic_increasing:
+        return _wrong("your values are not sorted from lowest to highest.", hint)
+    return Feedback(True, PLAUSIBLE)
 
 
 def _by_value(obj):
@@ -206,14 +402,18 @@ def check_frame(answer, expected, *, hint: str = "", columns: Iterable[str] | No
 
 
 @_guarded
-def check_choice(answer, expected: str, options: Iterable[str], *, hint: str = "") -> Feedback:
-    """Is ``answer`` the ``expected`` option (case and surrounding spaces ignored)?"""
+def check_choice(answer, expected: str | None, options: Iterable[str], *, hint: str = "") -> Feedback:
+    """Is ``answer`` the ``expected`` option (case and surrounding spaces ignored)?
+
+    With ``expected=None`` (a visible check), only that ``answer`` is one of the ``options``."""
     opts = [str(o) for o in options]
     if not isinstance(answer, str):
         return _wrong(f"expected one of {opts} as text, but your answer is {_describe(answer)}.", hint)
     norm = answer.strip().lower()
     if norm not in {o.lower() for o in opts}:
         return _wrong(f"{answer!r} is not one of the options {opts}.", hint)
+    if expected is None:
+        return Feedback(True, "Plausible: one of the options (it is checked when graded).")
     return _right() if norm == expected.lower() else _wrong(f"{answer!r} is not the best answer.", hint)
 
 

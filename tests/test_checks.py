@@ -170,3 +170,194 @@ def test_feedback_renders_text_and_html():
     assert repr(fb) == fb.message
     html = fb._repr_html_()
     assert "&lt;b&gt;" in html and 'role="status"' in html
+
+
+# --- visible checks that recognise the usual mistakes -----------------------------------
+
+def test_between_reports_a_recognised_mistake_value_or_property_instead_of_plausible():
+    frac = (checks.fraction, "this looks like a fraction; the question asks for a percentage.")
+    thousands = (42_000.0, "this is in thousands of USD; the question asks for billions.")
+    fb = checks.check_between(0.42, 0, 100, mistakes=[frac, thousands], hint="Times 100.")
+    assert_wrong(fb, "looks like a fraction", "Hint: Times 100.")
+    assert_wrong(checks.check_between(42_000.00001, 0, 1e6, mistakes=[frac, thousands]), "in thousands")
+    assert checks.check_between(42.0, 0, 100, mistakes=[frac, thousands]).message == checks.PLAUSIBLE
+    # a mistake outside the range is still named, not reported as "outside the range"
+    assert_wrong(checks.check_between(42_000, 0, 100, mistakes=[thousands]), "in thousands")
+
+
+def test_between_integer_and_broken_predicates():
+    assert_wrong(checks.check_between(1913.5, 1816, 2012, integer=True), "not a whole number")
+    assert checks.check_between(1913, 1816, 2012, integer=True).correct
+    boom = (lambda v: 1 / 0, "never")
+    assert checks.check_between(5, 0, 10, mistakes=[boom]).correct
+
+
+def test_number_names_a_mistake_instead_of_too_high():
+    fb = checks.check_number(0.5, expected=50, mistakes=[(checks.fraction, "a fraction, not a percentage.")])
+    assert_wrong(fb, "a fraction, not a percentage")
+    assert checks.check_number(50, expected=50, mistakes=[(50, "never shown for the right answer")]).correct
+
+
+def test_set_names_a_mistake():
+    fb = checks.check_set(["POL"], ["CZE", "HUN", "POL"], mistakes=[({"POL"}, "that is the 2004 wave.")])
+    assert_wrong(fb, "2004 wave")
+
+
+def test_collection():
+    iso = dict(what="countries", pattern="[A-Z]{3}")
+    fb = checks.check_collection(["USA", "CAN"], 1, 32, **iso)
+    assert fb.correct and "Plausible: 2 countries" in fb.message
+    assert_wrong(checks.check_collection("USA, CAN", 1, 32, **iso), "expected a collection", "text (str)")
+    assert_wrong(checks.check_collection(["United States"], 1, 32, **iso), "do not look like", "'United States'")
+    assert_wrong(checks.check_collection([], 1, 32, **iso), "empty")
+    assert_wrong(checks.check_collection({"USA": 1}, 1, 32, **iso), "a dict")
+    assert_wrong(checks.check_collection(["A%02d" % i for i in range(40)], 1, 32), "40 distinct items", "1 to 32")
+    fb = checks.check_collection({"EST", "LVA"}, 1, 32, mistakes=[({"LVA", "EST"}, "that is 2005, not 2004.")], **iso)
+    assert_wrong(fb, "2005, not 2004")
+    fb = checks.check_collection(["ARM", "BLR"], 1, 32, mistakes=[(lambda s: "ARM" in s, "Armenia froze, it did not leave.")])
+    assert_wrong(fb, "Armenia froze")
+
+
+@pytest.fixture
+def waves():
+    return pd.Series([12, 3, 1], index=pd.Index([1949, 1952, 1955], name="year"))
+
+
+def test_series(waves):
+    assert checks.check_series(waves, length=(2, 5), index_name="year", low=0).message == checks.PLAUSIBLE
+    assert_wrong(checks.check_series(waves.rename_axis("joined"), index_name="year"), "named 'year'", "named 'joined'")
+    assert_wrong(checks.check_series(waves, length=4), "3 rows; it should have 4")
+    assert_wrong(checks.check_series(waves, length=(5, 9)), "should have 5 to 9")
+    assert_wrong(checks.check_series(waves, index=range(1949, 1956)), "index should run over 1949")
+    assert_wrong(checks.check_series(waves, high=10), "largest value, 12")
+    assert_wrong(checks.check_series(waves, sorted_values=True), "not sorted")
+    assert_wrong(checks.check_series(waves.astype(float).where(waves < 10)), "1 of your values are missing")
+    assert_wrong(checks.check_series(waves.to_frame()), "one-column DataFrame")
+    assert_wrong(checks.check_series(waves.iloc[:0]), "empty")
+    doubled = waves * 2
+    assert_wrong(checks.check_series(doubled, mistakes=[(waves * 2, "each pair is counted twice.")]), "counted twice")
+    assert_wrong(checks.check_series(waves, mistakes=[(lambda s: s.sum() == 16, "sum is 16.")]), "sum is 16")
+
+
+# --- item 2 of issue #16: a blank or mistyped answer never gives a traceback --------------
+
+def _every_check():
+    s = pd.Series([1.0, 2.0], index=pd.Index([2000, 2001], name="year"))
+    return {
+        "check_number": lambda a: checks.check_number(a, expected=3, mistakes=[(checks.fraction, "f")]),
+        "check_between": lambda a: checks.check_between(a, 0, 10, mistakes=[(checks.fraction, "f")]),
+        "check_set": lambda a: checks.check_set(a, ["USA"], mistakes=[({"CAN"}, "c")]),
+        "check_collection": lambda a: checks.check_collection(a, 1, 3, pattern="[A-Z]{3}", mistakes=[({"CAN"}, "c")]),
+        "check_series": lambda a: checks.check_series(a, length=2, index_name="year", low=0, mistakes=[(s, "s")]),
+        "check_frame": lambda a: checks.check_frame(a, s),
+        "check_choice": lambda a: checks.check_choice(a, "a", ["a", "b"]),
+        "check_axes": lambda a: checks.check_axes(a, n_points=3),
+    }
+
+
+def test_every_public_check_is_covered():
+    assert sorted(_every_check()) == sorted(n for n in checks.__all__ if n.startswith("check_"))
+
+
+WRONG_TYPES = ["text", "", True, [], [None], {}, set(), (1, "a"), pd.Series(dtype=float),
+               pd.DataFrame(), pd.DataFrame({"a": [1, 2], "b": [3, 4]}), np.array([[1, 2]]), object(),
+               float("nan"), float("inf"), pd.NA, print, Ellipsis, None]
+
+
+@pytest.mark.parametrize("name", sorted(_every_check()))
+def test_blank_none_and_wrong_types_give_a_message_never_a_traceback(name):
+    check = _every_check()[name]
+    assert_wrong(check(...), "not answered yet")
+    assert_wrong(check(None), "your answer is None")
+    for answer in WRONG_TYPES:
+        fb = check(answer)
+        assert isinstance(fb, checks.Feedback) and not fb.correct, (name, answer, fb)
+        assert fb.message.startswith("Not quite: ") and len(fb.message) > 20, (name, answer, fb.message)
+
+
+def test_series_columns_of_a_dataframe_and_uses(waves):
+    df = pd.DataFrame({"nato": waves * 1.0, "warsaw-pact": waves * 2.0})
+    assert checks.check_series(df, columns=["nato", "warsaw-pact"], length=3, index_name="year").correct
+    assert_wrong(checks.check_series(df, columns=["nato", "other"]), "columns are ['nato', 'warsaw-pact']")
+    assert_wrong(checks.check_series(df, columns=["nato", "warsaw-pact"], high=5), "column 'nato'", "largest value")
+    assert_wrong(checks.check_series(df / 100, columns=["nato", "warsaw-pact"],
+                                     mistakes=[(lambda d: d.max().max() <= 1, "fractions, not percentages.")]), "fractions")
+    assert_wrong(checks.check_series(waves, columns=["nato"]), "expected a pandas DataFrame")
+    fb = checks.check_series(waves, uses="waves from exercise 3")
+    assert fb.correct and "builds on your waves from exercise 3" in fb.message
+    assert_wrong(checks.check_series(waves, length=9, uses="waves from exercise 3", hint="H."),
+                 "9", "builds on your waves from exercise 3", "Hint: H.")
+    assert "builds on your x from exercise 1" in checks.check_between(5, 0, 10, uses="x from exercise 1").message
+
+
+def test_choice_visible_mode():
+    fb = checks.check_choice("CSTO", None, ["nato", "csto"])
+    assert fb.correct and "Plausible" in fb.message
+    assert_wrong(checks.check_choice("both", None, ["nato", "csto"]), "not one of the options")
+
+
+def test_call_turns_a_students_failing_function_into_a_message():
+    def stub(shares):
+        raise NotImplementedError()
+
+    def broken(shares):
+        return shares / 0
+
+    assert checks.call(lambda s: sum(s), [1, 2]) == 3
+    assert_wrong(checks.check_between(checks.call(stub, [50, 50]), 0, 1e4), "not answered yet", "NotImplementedError")
+    assert_wrong(checks.check_between(checks.call(broken, [50, 50]), 0, 1e4), "your function raised TypeError")
+    assert_wrong(checks.check_number(checks.call(..., [1]), expected=1), "not answered yet")
+    assert_wrong(checks.check_number(checks.call(3, [1]), expected=1), "is not a function")
+
+
+# --- the chapters' check cells, run against the blank answer cells (issue #16, item 2) ------
+
+from pathlib import Path  # noqa: E402
+
+BOOK = Path(__file__).resolve().parents[1] / "book"
+CHAPTERS = sorted(p.name for p in BOOK.glob("*.ipynb") if "checks.check_" in p.read_text())
+
+
+def _blank_chapter_run(name):
+    """Run a chapter with every solution cell left out (answers stay `...`); return the check cells' output."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    nb = nbformat.read(BOOK / name, as_version=4)
+    kept, inside = [], False
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":  # a solution-end may follow the solution's closing prose
+            inside = ("```{solution-start}" in cell.source or inside) and "```{solution-end}" not in cell.source
+        elif not inside:
+            kept.append(cell)
+    nb.cells = kept
+    NotebookClient(nb, timeout=120, allow_errors=True, resources={"metadata": {"path": str(BOOK)}}).execute()
+    found = []
+    for cell in nb.cells:
+        if "checks.check_" in cell.source:
+            text = "\n".join(o.get("data", {}).get("text/plain", "") or o.get("text", "") or
+                             f"{o.get('ename')}: {o.get('evalue')}" for o in cell.outputs)
+            found.append((cell.source.splitlines()[0], text, any(o.output_type == "error" for o in cell.outputs)))
+    return found
+
+
+@pytest.fixture(scope="module")
+def blank_chapters():
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(max_workers=2, mp_context=multiprocessing.get_context("spawn")) as pool:
+        return dict(zip(CHAPTERS, pool.map(_blank_chapter_run, CHAPTERS)))
+
+
+def test_the_chapters_have_check_cells():
+    assert len(CHAPTERS) >= 15, CHAPTERS
+
+
+@pytest.mark.parametrize("name", CHAPTERS)
+def test_a_chapters_check_cells_on_blank_answers_say_not_answered_without_a_traceback(name, blank_chapters):
+    cells = blank_chapters[name]
+    assert cells, f"{name}: no check cell ran"
+    for first_line, said, failed in cells:
+        assert not failed, f"{name}: the check cell {first_line!r} raised: {said}"
+        assert "not answered yet" in said, f"{name}: {first_line!r} said {said!r}"

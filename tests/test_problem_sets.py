@@ -120,7 +120,102 @@ def graded(tmp_path_factory):
 def test_every_set_is_in_the_wrong_answer_fixture():
     assert sorted(WRONG) == SETS
     for name in SETS:
-        assert sorted(WRONG[name]) == sorted(f"{e.grade_id}-answer" for e in auto_exercises(name))
+        ids = [e.grade_id for e in auto_exercises(name)]
+        assert sorted(k for k in WRONG[name] if k.endswith("-answer")) == sorted(f"{i}-answer" for i in ids)
+        assert sorted(k for k in WRONG[name] if k.endswith("-visible")) == sorted(f"{i}-visible" for i in ids), \
+            f"{name}: every exercise needs at least one typical mistake that its visible check recognises"
+        assert all(WRONG[name][f"{i}-visible"] for i in ids)
+
+
+# --- the visible checks, as a student runs them (no hidden tests) ---------------------------
+
+def _without_hidden_tests(src):
+    return re.sub(r"^### BEGIN HIDDEN TESTS\n.*?^### END HIDDEN TESTS\n", "", src, flags=re.S | re.M)
+
+
+def _visible_run(name):
+    """One kernel per set: the set-up cell, then each exercise's solution and visible check in
+    order (nothing else: no hidden tests, no later cells), then every recorded typical mistake
+    followed by that exercise's visible check and its solution again (to restore the state)."""
+    from nbclient import NotebookClient
+
+    nb = source(name)
+    setup = next(c for c in nb.cells if release.meta(c).get("grade_id") == "setup")
+    cells, tags = [nbformat.v4.new_code_cell(setup.source)], ["setup"]
+    answer_of, check_of = {}, {}
+    for ex in auto_exercises(name):
+        answer_of[ex.grade_id] = "\n".join(nb.cells[i].source for i in ex.answers)
+        check_of[ex.grade_id] = _without_hidden_tests(nb.cells[ex.index].source)
+        cells += [nbformat.v4.new_code_cell(answer_of[ex.grade_id]), nbformat.v4.new_code_cell(check_of[ex.grade_id])]
+        tags += [("key-answer", ex.grade_id), ("key-check", ex.grade_id)]
+    for ex in auto_exercises(name):
+        for n, mistake in enumerate(WRONG[name][f"{ex.grade_id}-visible"]):
+            cells += [nbformat.v4.new_code_cell(mistake["code"]), nbformat.v4.new_code_cell(check_of[ex.grade_id]),
+                      nbformat.v4.new_code_cell(answer_of[ex.grade_id])]
+            tags += [("mistake", ex.grade_id, n), ("mistake-check", ex.grade_id, n), ("restore", ex.grade_id)]
+    blank = release.student_version(nb, name)
+    for ex in auto_exercises(name):
+        stub = "\n".join(blank.cells[i].source for i in ex.answers)
+        names = re.findall(r"^(\w+) = \.\.\.", stub, re.M)
+        funcs = re.findall(r"^def (\w+)\(", stub, re.M)
+        mistyped = "\n".join([f"{v} = {{'a': 'dict'}}" for v in names] + [f"def {f}(*args, **kwargs):\n    return 'text'" for f in funcs])
+        assert names or funcs, f"{name} {ex.grade_id}: no answer variable or function in the student cell"
+        for kind, code in (("blank", stub), ("mistyped", mistyped)):
+            cells += [nbformat.v4.new_code_cell(code), nbformat.v4.new_code_cell(check_of[ex.grade_id]),
+                      nbformat.v4.new_code_cell(answer_of[ex.grade_id])]
+            tags += [(kind, ex.grade_id), (f"{kind}-check", ex.grade_id), ("restore", ex.grade_id)]
+    run = nbformat.v4.new_notebook(cells=cells, metadata={"kernelspec": {"name": "python3", "display_name": "Python 3"}})
+    NotebookClient(run, timeout=120, allow_errors=True, resources={"metadata": {"path": str(SOURCE)}}).execute()
+
+    def said(cell):
+        return "\n".join(o.get("text", "") if o.output_type == "stream" else
+                         f"{o.get('ename')}: {o.get('evalue')}" if o.output_type == "error" else ""
+                         for o in cell.outputs)
+
+    return [(tag, said(cell), any(o.output_type == "error" for o in cell.outputs)) for tag, cell in zip(tags, run.cells)]
+
+
+@pytest.fixture(scope="module")
+def visible_runs():
+    with ProcessPoolExecutor(max_workers=2, mp_context=multiprocessing.get_context("spawn")) as pool:
+        return dict(zip(SETS, pool.map(_visible_run, SETS)))
+
+
+@pytest.mark.parametrize("name", SETS)
+def test_each_solution_runs_after_only_the_set_up_and_earlier_solutions(name, visible_runs):
+    """The set-up cell loads everything the set uses, and every key answer passes its visible check."""
+    for tag, said, failed in visible_runs[name]:
+        if tag == "setup" or tag[0] in ("key-answer", "key-check", "restore"):
+            assert not failed, f"{name} {tag}: {said}"
+        if tag != "setup" and tag[0] == "key-check":
+            assert "Plausible" in said or "Correct!" in said, f"{name} {tag}: {said}"
+
+
+@pytest.mark.parametrize("name", SETS)
+def test_typical_mistakes_get_a_specific_message_from_the_visible_check(name, visible_runs):
+    """Issue #16: a student who makes one of the usual mistakes learns it before submitting."""
+    for tag, said, failed in visible_runs[name]:
+        if tag != "setup" and tag[0] == "mistake":
+            assert not failed, f"{name} {tag}: the recorded mistake itself fails to run: {said}"
+        if tag != "setup" and tag[0] == "mistake-check":
+            mistake = WRONG[name][f"{tag[1]}-visible"][tag[2]]
+            assert failed and said.startswith("AssertionError: Not quite: ") and "Plausible" not in said, \
+                f"{name} {tag[1]}: the visible check did not catch {mistake['code']!r}: {said}"
+            assert mistake["says"] in said, f"{name} {tag[1]}: expected {mistake['says']!r} in {said!r}"
+            assert "Traceback" not in said
+
+
+@pytest.mark.parametrize("name", SETS)
+def test_a_blank_or_mistyped_answer_gets_a_message_from_the_visible_check_never_a_traceback(name, visible_runs):
+    """Issue #16 item 2: the student version's blank answer, and a dict or a function returning text."""
+    seen = set()
+    for tag, said, failed in visible_runs[name]:
+        if tag != "setup" and tag[0] in ("blank-check", "mistyped-check"):
+            seen.add(tag)
+            assert failed and said.startswith("AssertionError: Not quite: "), f"{name} {tag}: {said}"
+            if tag[0] == "blank-check":
+                assert "not answered yet" in said, f"{name} {tag}: {said}"
+    assert len(seen) == 2 * len(auto_exercises(name))
 
 
 @pytest.mark.parametrize("name", SETS)
@@ -163,5 +258,17 @@ def test_exercises_readme_table_matches_the_sets():
 
 def test_guide_and_readme_quote_the_right_number_of_exercises():
     total = sum(len(auto_exercises(s)) for s in SETS)
-    assert f"have {total} autograded exercises" in (ROOT / "book" / "instructor-guide.md").read_text()
-    assert f"({total} autograded exercises" in (ROOT / "README.md").read_text()
+    written = sum(e.manual for s in SETS for e in release.exercises(source(s), s))
+    assert f"have {total} autograded exercises and {written} short" in (ROOT / "book" / "instructor-guide.md").read_text()
+    assert f"({total} autograded exercises and {written} written answers" in (ROOT / "README.md").read_text()
+
+
+def test_every_set_tests_a_hypothesis():
+    """Issue #17: every set has a hypothesis test (an autograded verdict, interpreted by hand)."""
+    for name in SETS:
+        text = "\n".join(c.source for c in source(name).cells)
+        if name == "ps3-change-and-challenge":  # the exploitation hypothesis: rank correlation, then ex8
+            assert "hypothesis" in text and "burden_corr" in text
+            continue
+        assert "Testing a hypothesis" in text and "verdict = ..." in text, name
+        assert "exercise 8" in text.split("Testing a hypothesis")[1], f"{name}: the written answer should interpret the test"
