@@ -65,3 +65,22 @@ def test_student_edition_has_no_solution_text(name, student_html, built_book):
     leaked = [line for line in secret if line in student]
     assert not leaked, f"{name}: solution text in the student edition: {leaked[:3]}"
     assert "(student edition)" in student
+
+
+def test_student_pdf_has_no_solution(student_html, tmp_path):
+    """The student PDF (tools/pdf_edition.py --variant student) is printed from this edition: no solution text."""
+    spec = importlib.util.spec_from_file_location("pdf_edition", ROOT / "tools" / "pdf_edition.py")
+    pdf_edition = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(pdf_edition)
+    from pypdf import PdfReader
+
+    reader = PdfReader(pdf_edition.build(student_html.parent, tmp_path / "student.pdf", "student"))
+    pages = pdf_edition.toc_pages()
+    assert len(reader.outline) == len(pages)
+    starts = [reader.get_destination_page_number(item) for item in reader.outline] + [len(reader.pages)]
+    texts = {page.split("/")[-1]: " ".join(" ".join(reader.pages[i].extract_text() for i in range(a, b)).split())
+             for page, a, b in zip(pages, starts, starts[1:])}
+    for name in CHAPTERS:
+        leaked = [line for line in solution_lines(name) if " ".join(line.split()) in texts[name]]
+        assert not leaked, f"{name}: solution text in the student PDF: {leaked[:3]}"
+    assert "Exercise 5.1" in texts["nato-structure-and-purpose"]  # the exercises themselves are there

@@ -573,10 +573,15 @@ def curate_sources(src: Path) -> None:
     for name, out in (("cow_alliance", "cow_alliance_dyads"), ("atop_alliance", "atop_alliance_dyads")):
         dyads = pd.read_csv(ps / f"{name}.csv")
         dyads.sort_values(["ccode1", "ccode2", "year"]).to_csv(DATA / f"{out}.csv", index=False)
-    members = pd.read_csv(src / "atop-5.1-members" / "atop5_1m.csv")
-    columns = [fld["name"] for spec in RESOURCES if spec["name"] == "atop_members" for fld in spec["schema"]["fields"]]
-    members[columns].astype({c: "Int64" for c in columns if c != "version"}).to_csv(
-        DATA / "atop_members.csv", index=False)
+    raw_members = src / "atop-5.1-members" / "atop5_1m.csv"
+    if raw_members.is_file():
+        members = pd.read_csv(raw_members)
+        columns = [fld["name"] for spec in RESOURCES if spec["name"] == "atop_members"
+                   for fld in spec["schema"]["fields"]]
+        members[columns].astype({c: "Int64" for c in columns if c != "version"}).to_csv(
+            DATA / "atop_members.csv", index=False)
+    else:  # the raw copy is not always in shared/sources; the curated file is verified by tests/test_data.py
+        print(f"atop_members: no raw copy at {raw_members}; data/atop_members.csv kept as it is", file=sys.stderr)
     curate_outlines(src)
 
 
