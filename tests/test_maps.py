@@ -89,14 +89,15 @@ def test_map_explorer_redraws_when_the_year_moves():
     assert explorer.values() == {"alliance": "csto", "year": 2024}
 
 
-def test_choropleth_takes_as_many_given_colours_as_categories():
-    # five categories, all coloured by the caller from the palette: no spare colour is needed
-    names = ["USA", "RUS", "JPN", "BRA", "PRK"]
-    colours = dict(zip(["a", "b", "c", "d", "e"], plots.PALETTE[:5]))
-    ax = maps.choropleth(dict(zip(names, colours)), colors=colours, title="t", legend_title="l", source="s")
+def test_choropleth_accepts_a_colour_for_every_category():
+    """Six categories with six given colours: no spare colour is needed (regression: StopIteration)."""
+    cats = ["a", "b", "c", "d", "e", "f"]
+    isos = ["USA", "CAN", "FRA", "DEU", "POL", "FIN"]
+    ax = maps.choropleth(dict(zip(isos, cats)), title="t", legend_title="l", source="s",
+                         colors=dict(zip(cats, plots.PALETTE)), region="euro-atlantic")
     labels = [t.get_text() for t in ax.get_legend().get_texts()]
-    assert labels[:5] == ["a", "b", "c", "d", "e"]
-    plt.close(ax.figure)
+    assert labels[:6] == cats
+    plots.plt.close("all")
 
 
 def test_world_map_is_not_cut_at_the_equator():
