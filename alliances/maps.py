@@ -69,7 +69,9 @@ def _rings(region):
                         continue
                     x, y = project(np.clip(lon, -180, 180), pts[:, 1])
                     out.append((row.iso3, np.column_stack([x, y])))
-    return out, project([west, east, west, east, 0, 0], [south, south, north, north, south, north])
+    # the window's extent: corners, and its widest parallel (the equator, or the latitude nearest to it)
+    widest = min(max(0.0, south), north)
+    return out, project([west, east, west, east, west, east, 0, 0], [south, south, north, north, widest, widest, south, north])
 
 
 def _bin_labels(bins: Sequence[float], units: str) -> list[str]:

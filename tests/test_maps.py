@@ -98,3 +98,12 @@ def test_choropleth_accepts_a_colour_for_every_category():
     labels = [t.get_text() for t in ax.get_legend().get_texts()]
     assert labels[:6] == cats
     plots.plt.close("all")
+
+
+def test_world_map_is_not_cut_at_the_equator():
+    # the map's x range must reach the antimeridian where the projection is widest (the equator):
+    # Papua New Guinea, New Zealand and Hawaii lie beyond the corners' longitudes
+    ax = maps.choropleth({"PNG": "x"}, title="t", legend_title="l", source="s")
+    x180, _ = maps.project(180, 0)
+    assert ax.get_xlim()[1] >= x180 - 1e-9 and ax.get_xlim()[0] <= -x180 + 1e-9
+    plt.close(ax.figure)
