@@ -114,7 +114,8 @@ def choropleth(values: Mapping[str, object] | pd.Series, *, title: str, legend_t
         colors = dict(colors or {})
         spare = iter(c for c in plots.PALETTE if c not in colors.values())
         for category in categories:
-            colors.setdefault(category, next(spare))
+            if category not in colors:  # draw a spare colour only when needed
+                colors[category] = next(spare)
         colour_of = {iso: colors[str(v)] for iso, v in values.items()}
         legend = [(c, colors[c]) for c in categories]
     if ax is None:

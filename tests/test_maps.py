@@ -87,3 +87,14 @@ def test_map_explorer_redraws_when_the_year_moves():
     assert explorer.image().data != before
     explorer.controls["alliance"].value = "csto"
     assert explorer.values() == {"alliance": "csto", "year": 2024}
+
+
+def test_choropleth_accepts_a_colour_for_every_category():
+    """Six categories with six given colours: no spare colour is needed (regression: StopIteration)."""
+    cats = ["a", "b", "c", "d", "e", "f"]
+    isos = ["USA", "CAN", "FRA", "DEU", "POL", "FIN"]
+    ax = maps.choropleth(dict(zip(isos, cats)), title="t", legend_title="l", source="s",
+                         colors=dict(zip(cats, plots.PALETTE)), region="euro-atlantic")
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert labels[:6] == cats
+    plots.plt.close("all")
