@@ -95,26 +95,21 @@ def collect_book(app) -> edition.Book:
 
 def glued(executed, glue_json: Path) -> tuple[dict, dict]:
     """Glued values: MyST-NB's ``<doc>.glue.json`` beside the executed copy, else the notebook's records."""
-    text, images = {}, {}
     if glue_json.is_file():
         import json
 
-        for name, out in json.loads(glue_json.read_text(encoding="utf-8")).items():
-            data = out.get("data", {})
-            if "text/plain" in data:
-                text[name] = data["text/plain"]
-            if "image/png" in data:
-                images[name] = data["image/png"]
-        return text, images
-    for cell in executed.cells:
-        for out in cell.get("outputs", []) if cell.cell_type == "code" else []:
-            name = out.get("metadata", {}).get("scrapbook", {}).get("name")
-            if name:
-                data = out.get("data", {})
-                if "application/papermill.record/text/plain" in data:
-                    text[name] = data["application/papermill.record/text/plain"]
-                if "application/papermill.record/image/png" in data:
-                    images[name] = data["application/papermill.record/image/png"]
+        bundles = [(name, out.get("data", {}), "")
+                   for name, out in json.loads(glue_json.read_text(encoding="utf-8")).items()]
+    else:
+        bundles = [(out.get("metadata", {}).get("scrapbook", {}).get("name"), out.get("data", {}),
+                    "application/papermill.record/")
+                   for cell in executed.cells if cell.cell_type == "code" for out in cell.get("outputs", [])]
+    text, images = {}, {}
+    for name, data, prefix in bundles:
+        if name and prefix + "text/plain" in data:
+            text[name] = data[prefix + "text/plain"]
+        if name and prefix + "image/png" in data:
+            images[name] = data[prefix + "image/png"]
     return text, images
 
 

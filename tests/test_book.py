@@ -1,5 +1,7 @@
 """The web book builds with warnings as errors, with an HTML page for every toc entry."""
 
+import functools
+import importlib.util
 import json
 import re
 from pathlib import Path
@@ -10,20 +12,17 @@ ROOT = Path(__file__).resolve().parent.parent
 HTML = ROOT / "_build" / "html"
 
 
-def toc_files():
-    """Every file named in _toc.yml (root, chapters and sections, in order)."""
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
-    files = [toc["root"]]
+@functools.cache
+def _toc():
+    """Every file named in _toc.yml (root, chapters and sections, in order): the PDF tool's reading."""
+    spec = importlib.util.spec_from_file_location("pdf_edition", ROOT / "tools" / "pdf_edition.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return tuple(module.toc_pages())
 
-    def walk(entries):
-        for entry in entries:
-            files.append(entry["file"])
-            walk(entry.get("sections", []))
 
-    for part in toc.get("parts", []):
-        walk(part["chapters"])
-    walk(toc.get("chapters", []))
-    return files
+def toc_files() -> list[str]:
+    return list(_toc())
 
 
 def test_every_toc_entry_has_a_page(built_book):

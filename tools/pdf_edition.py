@@ -51,7 +51,10 @@ section.pdf-solutions { page-break-before: always; }
 
 
 def toc_pages(toc_file: Path = ROOT / "_toc.yml") -> list[str]:
-    """The book's pages in reading order (docnames without suffix)."""
+    """Every page named in _toc.yml in reading order (root, chapters and sections; no suffix).
+
+    The one reading of the toc: the tests use it too (``tests/test_book.toc_files``).
+    """
     toc = yaml.safe_load(toc_file.read_text())
     pages = [toc["root"]]
 
@@ -62,6 +65,7 @@ def toc_pages(toc_file: Path = ROOT / "_toc.yml") -> list[str]:
 
     for part in toc.get("parts", []):
         walk(part["chapters"])
+    walk(toc.get("chapters", []))
     return pages
 
 
