@@ -16,7 +16,9 @@ submission. Two processes run it:
   test cells (hidden tests included). Before each test cell it receives, as JSON data, the values
   of the names the test reads and the answer cells define. A function answer arrives as a proxy
   that calls the student's function in the sandbox and gets back only its JSON result; a figure
-  arrives as a JSON description, redrawn.
+  arrives as a JSON description, redrawn. Each grading process keeps one checker and resets it
+  (namespace and figures cleared) between submissions, so a submission costs one Python start,
+  not two; a checker that failed or ran out of time is replaced.
 
 So student code can change only the values it hands over, never the checks, the expected values
 or the test cells. A test cell scores its points if it runs without error. An answer cell that runs
@@ -189,9 +191,9 @@ def run(nb, source, tmp: Path, timeout: int, notebook_timeout: int, trusted: boo
         (tmp / "sandbox").mkdir()
     else:
         argv, env, limit = sandbox.bwrap_command(list(hide) + [tmp], notebook_timeout + 30)
-    (tmp / "checker").mkdir()
-    check = sandbox.checker(tmp / "checker")
+    check = sandbox.warm_checker()
     replies, stop, why, output, done, boxes = {}, None, "", 0, [], []
+    clean = False  # reuse the checker only if this run ended without an unexpected error
 
     def left():
         return deadline - time.monotonic()
@@ -252,9 +254,11 @@ def run(nb, source, tmp: Path, timeout: int, notebook_timeout: int, trusted: boo
             except sandbox.WorkerDied as err:
                 stop, why = i, err.why
                 break
+        clean = True
     finally:
-        for worker in [*boxes, check]:
+        for worker in boxes:
             worker.close()
+        sandbox.release_checker(check, reuse=clean)
         for worker in boxes:
             sandbox.cleanup_cgroups(worker.proc.pid)
     return replies, stop, why, output > OUTPUT_CAP

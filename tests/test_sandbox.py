@@ -131,3 +131,26 @@ def test_grading_refuses_without_a_sandbox(tmp_path, monkeypatch, capsys):
                  "--out", str(tmp_path / "out")]) == 1
     assert "bubblewrap (bwrap) is not installed" in capsys.readouterr().err
     assert not (tmp_path / "out" / "grades.csv").exists()
+
+
+def test_warm_checker_is_reused_and_reset_between_submissions():
+    """One checker per grading process: nothing of one submission stays for the next."""
+    first = sandbox.warm_checker()
+    assert first.request({"op": "run", "source": "leak = 42\nimport matplotlib.pyplot as plt\nplt.figure()"},
+                         30)["status"] == "ok"
+    sandbox.release_checker(first)
+    second = sandbox.warm_checker()
+    assert second is first  # reused: no new Python start, imports or data loading
+    reply = second.request({"op": "run", "source": "leak"}, 30)
+    assert reply["status"] == "error" and reply["ename"] == "NameError"
+    reply = second.request({"op": "run", "source": "import matplotlib.pyplot as plt\nassert not plt.get_fignums()"}, 30)
+    assert reply["status"] == "ok", reply
+    sandbox.release_checker(second, reuse=False)  # after an unexpected error: closed, and replaced
+    assert second.proc.poll() is not None and not second.home.exists()
+    third = sandbox.warm_checker()
+    assert third is not second and third.proc.poll() is None
+    third.close()  # killed, as a timeout kills it: the next checker removes its folder
+    fourth = sandbox.warm_checker()
+    assert not third.home.exists()
+    sandbox.release_checker(fourth, reuse=False)
+    assert not fourth.home.exists()
