@@ -22,6 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 from alliances import edition  # noqa: E402
+from alliances.gluecheck import glue_records  # noqa: E402
 
 
 def toc_order(env) -> list[str]:
@@ -98,19 +99,11 @@ def glued(executed, glue_json: Path) -> tuple[dict, dict]:
     if glue_json.is_file():
         import json
 
-        bundles = [(name, out.get("data", {}), "")
-                   for name, out in json.loads(glue_json.read_text(encoding="utf-8")).items()]
-    else:
-        bundles = [(out.get("metadata", {}).get("scrapbook", {}).get("name"), out.get("data", {}),
-                    "application/papermill.record/")
-                   for cell in executed.cells if cell.cell_type == "code" for out in cell.get("outputs", [])]
-    text, images = {}, {}
-    for name, data, prefix in bundles:
-        if name and prefix + "text/plain" in data:
-            text[name] = data[prefix + "text/plain"]
-        if name and prefix + "image/png" in data:
-            images[name] = data[prefix + "image/png"]
-    return text, images
+        bundles = {name: out.get("data", {}) for name, out in json.loads(glue_json.read_text(encoding="utf-8")).items()}
+        return ({n: d["text/plain"] for n, d in bundles.items() if "text/plain" in d},
+                {n: d["image/png"] for n, d in bundles.items() if "image/png" in d})
+    outputs = [out for cell in executed.cells if cell.cell_type == "code" for out in cell.get("outputs", [])]
+    return glue_records(outputs), glue_records(outputs, "image/png")
 
 
 def write_edition(app, exception):

@@ -5,12 +5,13 @@ number that differs from the stored notebook would be published stale by the boo
 """
 
 
-def glue_records(outputs) -> dict[str, str]:
-    """``{name: text}`` of the glue records in a cell's outputs (stored or freshly executed).
+def glue_records(outputs, mime: str = "text/plain") -> dict[str, str]:
+    """``{name: content}`` of the glue records in a cell's outputs (stored or freshly executed).
 
     MyST-NB stores each glued value as a ``display_data`` output whose metadata names it
-    (``scrapbook.name``) and whose MIME types carry a prefix; the text is the ``text/plain``
-    form, the one ``{glue:text}`` prints.
+    (``scrapbook.name``) and whose MIME types carry a prefix; by default the content is the
+    ``text/plain`` form, the one ``{glue:text}`` prints (``mime="image/png"`` gives glued figures;
+    records without that type are left out).
     """
     records = {}
     for out in outputs:
@@ -19,8 +20,12 @@ def glue_records(outputs) -> dict[str, str]:
             continue
         prefix = meta.get("mime_prefix", "")
         data = out.get("data") or {}
-        text = data.get(prefix + "text/plain", data.get("text/plain", ""))
-        records[meta["name"]] = "".join(text) if isinstance(text, list) else text
+        content = data.get(prefix + mime, data.get(mime))
+        if content is None:
+            if mime != "text/plain":
+                continue
+            content = ""
+        records[meta["name"]] = "".join(content) if isinstance(content, list) else content
     return records
 
 

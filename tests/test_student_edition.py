@@ -8,6 +8,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from alliances import edition
+
 ROOT = Path(__file__).resolve().parent.parent
 spec = importlib.util.spec_from_file_location("student_edition", ROOT / "tools" / "student_edition.py")
 student_edition = importlib.util.module_from_spec(spec)
@@ -23,17 +25,13 @@ def page_text(path: Path) -> str:
 def solution_lines(name):
     """Code lines of a chapter's solutions that appear nowhere else in the notebook."""
     nb = nbformat.read(ROOT / "book" / f"{name}.ipynb", as_version=4)
-    lines, elsewhere, inside = [], [], False
-    for cell in nb.cells:
-        if cell.cell_type == "markdown" and "{solution-start}" in cell.source:
-            inside = True
-        elif cell.cell_type == "markdown" and "{solution-end}" in cell.source:
-            inside = False
-        elif inside and cell.cell_type == "code":
-            lines += [line.strip() for line in cell.source.splitlines() if len(line.strip()) > 20]
-        else:
-            elsewhere.append(cell.source)
-    rest = "\n".join(elsewhere)
+    spans = edition.solution_spans(nb)
+    markers = {i for span in spans for i in span}
+    inside = {i for first, last in spans for i in range(first + 1, last)}
+    lines = [line.strip() for i in sorted(inside) if nb.cells[i].cell_type == "code"
+             for line in nb.cells[i].source.splitlines() if len(line.strip()) > 20]
+    rest = "\n".join(c.source for i, c in enumerate(nb.cells)
+                     if i not in markers and not (i in inside and c.cell_type == "code"))
     return [line for line in lines if line not in rest]
 
 
