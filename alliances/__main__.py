@@ -2,7 +2,8 @@
 
     python -m alliances release [--source exercises] [--out release]
     python -m alliances grade SUBMISSIONS_DIR [--source exercises] [--out grades] [--timeout 60]
-                              [--jobs N] [--force] [--trusted] [--roster ROSTER.csv] [--format plain]
+                              [--jobs N] [--force] [--sandbox auto] [--image IMAGE] [--trusted]
+                              [--roster ROSTER.csv] [--format plain]
     python -m alliances gradebook [OUT_DIR] [--roster ROSTER.csv] [--format plain|canvas|moodle]
 """
 
@@ -29,8 +30,13 @@ def _parser() -> argparse.ArgumentParser:
                      help="seconds allowed per notebook (default: 5 x --timeout)")
     gra.add_argument("--jobs", type=int, default=None, help="submissions graded at once (default: all cores)")
     gra.add_argument("--force", action="store_true", help="grade again although OUT holds a finished batch")
+    gra.add_argument("--sandbox", default="auto", choices=["auto", "bubblewrap", "podman", "docker"],
+                     help="where submissions run (default auto: the first of bubblewrap, podman, docker that works)")
+    gra.add_argument("--image", default=None,
+                     help="podman/docker only: run submissions in this image (built from Containerfile) "
+                          "instead of this machine's Python, e.g. on macOS or Windows")
     gra.add_argument("--trusted", action="store_true",
-                     help="grade without a sandbox (only for code you trust; needed where bubblewrap is missing)")
+                     help="grade without a sandbox (only for code you trust; needed where no sandbox works)")
     book = sub.add_parser("gradebook", help="recompute totals, gradebook and feedback (e.g. after entering "
                                             "hand-graded points in OUT/manual-grades.csv)")
     book.add_argument("out", nargs="?", default="grades", metavar="OUT_DIR", help="output folder of grade (default: grades)")
@@ -67,7 +73,8 @@ def main(argv: list[str] | None = None) -> int:
             try:
                 rows = grade(args.submissions, args.source, args.out, timeout=args.timeout,
                              notebook_timeout=args.notebook_timeout, jobs=args.jobs, trusted=args.trusted,
-                             force=args.force, roster=args.roster, fmt=args.format)
+                             force=args.force, roster=args.roster, fmt=args.format, engine=args.sandbox,
+                             image=args.image)
             except SandboxMissing as err:
                 print(f"error: {err}", file=sys.stderr)
                 return 1

@@ -9,9 +9,10 @@ How a submission is scored (details in ``sandbox.py``). The notebook is rebuilt 
 only the student's answer cells (matched by nbgrader ``grade_id`` or cell id) come from the
 submission. Two processes run it:
 
-- the **sandbox** (bubblewrap: no network, read-only system, only a small tmpfs writable, no view
-  of the sources, keys, other submissions or the grader; memory, process, CPU-time and file-size
-  limits) runs the set-up and answer cells; it never sees a test cell;
+- the **sandbox** (bubblewrap, or else a Podman or Docker container: no network, read-only system,
+  only a small tmpfs writable, no view of the sources, keys, other submissions or the grader;
+  memory, process, CPU-time and file-size limits) runs the set-up and answer cells; it never sees
+  a test cell;
 - the **checker**, a clean process that never runs student code, runs the source's set-up and
   test cells (hidden tests included). Before each test cell it receives, as JSON data, the values
   of the names the test reads and the answer cells define. A function answer arrives as a proxy
@@ -28,8 +29,11 @@ is started again (the cells that ran before are replayed) and that cell scores 0
 the reason; the batch goes on. Submissions are graded in parallel
 (``jobs``); results are kept per submission under ``.results/`` so an interrupted batch resumes.
 
-Without bubblewrap the grader refuses to run unless ``trusted=True`` (the checks are still out of
-the students' reach, but their code runs unconfined, as you).
+``engine="auto"`` takes the first sandbox that works here (bubblewrap, Podman, Docker; see
+``sandbox.find_sandbox``); ``image`` runs submissions in a container image with the package
+installed instead of this machine's Python. Without any sandbox the grader refuses to run unless
+``trusted=True`` (the checks are still out of the students' reach, but their code runs unconfined,
+as you).
 """
 
 from __future__ import annotations
@@ -180,17 +184,14 @@ def _trusted(check, msg, timeout, relay=None):
 
 
 def run(nb, source, tmp: Path, timeout: int, notebook_timeout: int, trusted: bool = False,
-        hide: tuple = ()):
+        hide: tuple = (), engine: str = "bubblewrap", image: str | None = None):
     """Run ``nb`` (answers from the student, the rest from ``source``) in a sandbox and a checker.
 
     Returns (replies by cell index, index where execution stopped or None, why, capped).
     """
     deadline = time.monotonic() + notebook_timeout
     if trusted:
-        argv, env, limit = sandbox.unsandboxed_command(tmp / "sandbox", notebook_timeout + 30)
         (tmp / "sandbox").mkdir()
-    else:
-        argv, env, limit = sandbox.bwrap_command(list(hide) + [tmp], notebook_timeout + 30)
     check = sandbox.warm_checker()
     replies, stop, why, output, done, boxes = {}, None, "", 0, [], []
     clean = False  # reuse the checker only if this run ended without an unexpected error
@@ -200,7 +201,14 @@ def run(nb, source, tmp: Path, timeout: int, notebook_timeout: int, trusted: boo
 
     def start():
         """A new sandbox that has run every set-up and answer cell that ran before (none failed)."""
-        boxes.append(sandbox.Worker(argv, env, cwd=str(tmp / "sandbox") if trusted else None, preexec_fn=limit))
+        if trusted:
+            argv, env, limit = sandbox.unsandboxed_command(tmp / "sandbox", notebook_timeout + 30)
+            stop = None
+        else:  # a new command each time: a container's name is its own
+            argv, env, limit, stop = sandbox.sandbox_command(engine, list(hide) + [tmp], notebook_timeout + 30,
+                                                             image)
+        boxes.append(sandbox.Worker(argv, env, cwd=str(tmp / "sandbox") if trusted else None, preexec_fn=limit,
+                                    stop=stop))
         for j in done:
             boxes[-1].request({"op": "run", "source": nb.cells[j].source}, max(1, min(timeout, left())))
         return boxes[-1]
@@ -303,12 +311,12 @@ def _read_submission(path: Path):
 
 
 def grade_one(path: Path | None, source, found, timeout: int = 60, notebook_timeout: int | None = None,
-              trusted: bool = False, hide: tuple = ()):
+              trusted: bool = False, hide: tuple = (), engine: str = "auto", image: str | None = None):
     """Rows (exercise, points, max_points, reason) for one submission (None: not submitted)."""
     if path is None:
         return [(e.grade_id, 0, e.points, "not submitted") for e in found]
-    if not trusted and (why := _sandbox_problem()):
-        raise SandboxMissing(why)
+    if not trusted:
+        engine = _sandbox(engine, image)
     digest = _sha256(path)
     tmp = Path(tempfile.mkdtemp(prefix="alliances-grade-"))
     try:
@@ -320,7 +328,7 @@ def grade_one(path: Path | None, source, found, timeout: int = 60, notebook_time
             return [(e.grade_id, 0, e.points, "could not read notebook") for e in found]
         nb = assemble(source, submitted)
         rows = score(nb, found, *run(nb, source, tmp, timeout, notebook_timeout or 5 * timeout, trusted,
-                                     tuple(hide) + (path.parent.parent,)))
+                                     tuple(hide) + (path.parent.parent,), engine, image))
     except Exception as err:  # never let one notebook stop the batch
         rows = [(e.grade_id, 0, e.points, f"grader error: {_error({'ename': type(err).__name__, 'evalue': err})}")
                 for e in found]
@@ -335,13 +343,21 @@ def grade_one(path: Path | None, source, found, timeout: int = 60, notebook_time
     return rows
 
 
-_SANDBOX_CHECKED: list = []
+_SANDBOXES: dict = {}  # (engine, image) -> (the sandbox found or None, why the others cannot run)
 
 
-def _sandbox_problem() -> str | None:
-    if not _SANDBOX_CHECKED:
-        _SANDBOX_CHECKED.append(sandbox.sandbox_available())
-    return _SANDBOX_CHECKED[0]
+def _sandbox(engine: str, image: str | None) -> str:
+    """The sandbox to use for ``engine`` ("auto" or a name), checked once per process."""
+    if (engine, image) not in _SANDBOXES:
+        _SANDBOXES[engine, image] = sandbox.find_sandbox(engine, image)
+    found, why = _SANDBOXES[engine, image]
+    if found is None:
+        wanted = "No sandbox works here" if engine == "auto" else f"The {engine} sandbox does not work here"
+        raise SandboxMissing(
+            f"{wanted}: {why}. Install bubblewrap (Debian/Ubuntu: apt-get install bubblewrap), Podman or "
+            "Docker to grade in sandboxes (see the README, 'Grading untrusted submissions'), or pass "
+            "--trusted if you trust the code in these submissions.")
+    return found
 
 
 def _points(x):
@@ -369,23 +385,24 @@ def _write_json(path: Path, data) -> None:
 
 
 def _job(args):
-    path, source_path, timeout, notebook_timeout, trusted, hide = args
+    path, source_path, timeout, notebook_timeout, trusted, hide, engine, image = args
     source = read(source_path)
     found = exercises(source, Path(source_path).name)
     return grade_one(None if path is None else Path(path), source, found, timeout, notebook_timeout,
-                     trusted, hide)
+                     trusted, hide, engine, image)
 
 
 def grade(submissions_dir, source_dir, out_dir, timeout: int = 60, notebook_timeout: int | None = None,
           jobs: int | None = None, trusted: bool = False, force: bool = False, roster=None,
-          fmt: str = "plain", progress=None):
+          fmt: str = "plain", progress=None, engine: str = "auto", image: str | None = None):
     """Grade every ``submissions_dir/<student>/<set>.ipynb`` on ``jobs`` processes; write the outputs.
 
     ``timeout``: seconds per cell; ``notebook_timeout``: seconds per notebook (default 5 x
     timeout). A student without a notebook for a set someone submitted gets "not submitted".
     Each graded submission is kept in ``out_dir/.results`` at once, so an interrupted batch
     resumes where it stopped; a finished batch (``grades.csv`` exists) is graded again only with
-    ``force``. Returns the rows written to ``out_dir/grades.csv`` as dicts.
+    ``force``. ``engine``/``image``: the sandbox (see the module's docstring). Returns the rows
+    written to ``out_dir/grades.csv`` as dicts.
     """
     subs, out = Path(submissions_dir), Path(out_dir)
     if not subs.is_dir():
@@ -398,10 +415,10 @@ def grade(submissions_dir, source_dir, out_dir, timeout: int = 60, notebook_time
     if (out / "grades.csv").exists() and not force:
         raise FileExistsError(f"{out} already holds a finished batch (grades.csv). Use --force to grade "
                               f"again, or 'python -m alliances gradebook {out}' to recompute totals.")
-    if not trusted and (why := _sandbox_problem()):
-        raise SandboxMissing(f"{why}. Install bubblewrap (Debian/Ubuntu: apt-get install bubblewrap) to grade "
-                             "in sandboxes, or pass --trusted if you trust the code in these submissions.")
-    sandbox.cleanup_cgroups()
+    if not trusted:
+        engine = _sandbox(engine, image)
+        sandbox.cleanup_cgroups()
+        sandbox.cleanup_containers(engine)
     results = out / RESULTS
     if force and results.exists():
         shutil.rmtree(results)
@@ -428,7 +445,7 @@ def grade(submissions_dir, source_dir, out_dir, timeout: int = 60, notebook_time
                     ["", 0, 0, f"no problem set {name}.ipynb in {Path(source_dir).as_posix()}"]]})
                 continue
             todo.append(((student, name, digest), (None if path is None else str(path), str(known[name]),
-                                                   timeout, notebook_timeout, trusted, hide)))
+                                                   timeout, notebook_timeout, trusted, hide, engine, image)))
     jobs = max(1, jobs or len(os.sched_getaffinity(0)))
     with ProcessPoolExecutor(max_workers=min(jobs, max(1, len(todo)))) as pool:
         futures = {pool.submit(_job, args): key for key, args in todo}

@@ -13,28 +13,40 @@ a proxy in the checker: calling it sends the (encoded) arguments to the sandbox,
 student's function there and sends back only the encoded result. A matplotlib Axes is reduced to
 a JSON description (titles, labels, lines, bars) inside the sandbox and redrawn in the checker.
 
-Sandbox (``bwrap_command``): bubblewrap with every namespace unshared (no network, own PIDs,
-IPC, hostname), only the Python installation, this package and its data visible, read-only, and a
-size-limited tmpfs as the only writable place; memory, processes, CPU time and file size limited.
+Sandboxes (``find_sandbox`` picks the first that works: bubblewrap, then Podman, then Docker):
+
+- ``bwrap_command``: bubblewrap with every namespace unshared (no network, own PIDs, IPC,
+  hostname), only the Python installation, this package and its data visible, read-only, and a
+  size-limited tmpfs as the only writable place; memory, processes, CPU time and file size limited.
+- ``container_command``: a Podman or Docker container with the same view and limits (no network,
+  read-only root, tmpfs scratch, user ``nobody``, no capabilities, ``--pids-limit``, ``--memory``,
+  ulimits). On Linux it starts from an empty image and mounts this machine's Python, package and
+  data read-only, so nothing is downloaded or built; elsewhere (or by choice) it runs an image with
+  the package installed (``--image``, built from ``Containerfile``), checked to be this version.
 """
 
 from __future__ import annotations
 
 import base64
 import datetime
+import io
+import itertools
 import json
 import os
 import resource
+import secrets
 import selectors
 import shutil
 import tempfile
 import signal
 import subprocess
 import sys
+import tarfile
 import time
 from pathlib import Path
 
-__all__ = ["encode", "decode", "Worker", "WorkerDied", "bwrap_command", "sandbox_available"]
+__all__ = ["encode", "decode", "Worker", "WorkerDied", "ENGINES", "find_sandbox", "sandbox_command",
+           "bwrap_command", "container_command", "sandbox_available"]
 
 MAX_LINE = 64 * 1024 * 1024   # bytes of one protocol message
 MAX_ITEMS = 5_000_000         # values in one encoded answer
@@ -272,6 +284,14 @@ def _serve(role: str) -> None:
     for fd in (0, 1, 2):
         os.dup2(null, fd)
     rin, wout = os.fdopen(rfd, "rb"), os.fdopen(wfd, "wb")
+    if role == "sandbox" and os.environ.get("ALLIANCES_ADDRESS_SPACE"):
+        # what bubblewrap's preexec_fn does; not all engines take this ulimit (podman does not), and
+        # without capabilities the student's code cannot raise it again: a huge allocation fails
+        # with MemoryError instead of the container being killed for memory
+        limit = int(os.environ["ALLIANCES_ADDRESS_SPACE"])
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    if role == "sandbox" and os.environ.get("ALLIANCES_WORKDIR"):
+        os.chdir(os.environ["ALLIANCES_WORKDIR"])
     os.environ.setdefault("MPLBACKEND", "Agg")
     from IPython.core.interactiveshell import InteractiveShell
     from traitlets.config import Config
@@ -378,7 +398,8 @@ class WorkerDied(RuntimeError):
 class Worker:
     """A worker process and its protocol; ``request`` sends one message and waits for the reply."""
 
-    def __init__(self, argv, env, cwd=None, preexec_fn=None):
+    def __init__(self, argv, env, cwd=None, preexec_fn=None, stop=None):
+        self.stop = stop  # for a container: removes it (killing the client would leave it running)
         self.proc = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                      stderr=subprocess.DEVNULL, env=env, cwd=cwd, preexec_fn=preexec_fn,
                                      start_new_session=True)
@@ -433,6 +454,10 @@ class Worker:
             return reply
 
     def close(self) -> None:
+        if self.stop is not None:
+            if self.proc.poll() is None:
+                self.stop()
+            self.stop = None
         if self.proc.poll() is None:
             try:
                 os.killpg(self.proc.pid, signal.SIGKILL)
@@ -507,34 +532,162 @@ def release_checker(worker: Worker, reuse: bool = True) -> None:
     _WARM[:] = [w for w in _WARM if w is not worker]
 
 
-def _entry(role: str) -> list[str]:
-    """The command of a worker: this Python, isolated mode, importing this copy of the package."""
+def _entry(role: str = "", code: str = "") -> list[str]:
+    """The command of a worker (or running ``code``): this Python, isolated mode, this copy of the package."""
     parent = str(Path(__file__).resolve().parent.parent)
-    return [sys.executable, "-I", "-c",
-            f"import sys; sys.path.insert(0, {parent!r}); from alliances.sandbox import _serve; _serve({role!r})"]
+    code = code or f"from alliances.sandbox import _serve; _serve({role!r})"
+    return [sys.executable, "-I", "-c", f"import sys; sys.path.insert(0, {parent!r}); {code}"]
 
 
-def sandbox_available() -> str | None:
-    """None if bubblewrap works here, else why not."""
-    if shutil.which("bwrap") is None:
-        return "bubblewrap (bwrap) is not installed"
+ENGINES = ("bubblewrap", "podman", "docker")  # tried in this order by find_sandbox("auto")
+PROGRAM = {"bubblewrap": "bwrap", "podman": "podman", "docker": "docker"}
+ROOT_IMAGE = "alliances-sandbox-root:empty"  # an empty image: the container sees only what is mounted
+NOBODY = "65534:65534"
+NPROC = 4096  # per-user ulimit in a container (RLIMIT_NPROC counts all of nobody's processes on the host)
+
+
+def sandbox_available(engine: str = "bubblewrap", image: str | None = None) -> str | None:
+    """None if ``engine`` can run sandboxes here, else why not (one line)."""
+    if engine not in ENGINES:
+        return f"unknown sandbox {engine!r} (choose from {', '.join(ENGINES)})"
+    if image is not None and engine == "bubblewrap":
+        return "bubblewrap runs this machine's Python; --image needs podman or docker"
+    program = PROGRAM[engine]
+    if shutil.which(program) is None:
+        return f"{engine} ({program}) is not installed"
+    if engine == "bubblewrap":
+        return _probe(_bwrap_args([], []) + ["/bin/true" if os.path.exists("/bin/true") else "true"], engine)[0]
+    if image is None and sys.platform != "linux":
+        return (f"{engine} here cannot mount this machine's Python into a Linux container; "
+                "build the grading image and pass --image (see the README)")
+    if image is None:
+        if subprocess.run([program, "image", "inspect", ROOT_IMAGE], capture_output=True).returncode != 0:
+            empty = io.BytesIO()
+            tarfile.open(fileobj=empty, mode="w").close()
+            why, _ = _probe([program, "import", "-", ROOT_IMAGE], engine, stdin=empty.getvalue())
+            if why:
+                return why
+    argv, _, _, stop = container_command(engine, [], 30, image=image)
+    code = "import alliances, sys; print(alliances.__version__, sys.version_info[:2])"
+    argv = argv[:argv.index(image or ROOT_IMAGE) + 1] + (["python", "-I", "-c", code] if image else _entry(code=code))
     try:
-        done = subprocess.run(_bwrap_args([], []) + ["/bin/true" if os.path.exists("/bin/true") else "true"],
-                              capture_output=True, timeout=30)
+        why, out = _probe(argv, engine)
+    finally:
+        stop()
+    from . import __version__
+    if why is None and image is not None and out.strip() != f"{__version__} {sys.version_info[:2]}":
+        return (f"the image {image} has alliances and Python {out.strip() or '(none)'}, this grader "
+                f"{__version__} {sys.version_info[:2]}: rebuild it (see the README)")
+    return why
+
+
+def _probe(argv, engine, stdin=b"") -> tuple[str | None, str]:
+    """(None or why ``argv`` failed, its output)."""
+    try:
+        done = subprocess.run(argv, input=stdin, capture_output=True, timeout=120)
     except (OSError, subprocess.TimeoutExpired) as err:
-        return f"bubblewrap does not run: {err}"
+        return f"{engine} does not run: {err}", ""
     if done.returncode != 0:
-        return f"bubblewrap does not run here: {done.stderr.decode(errors='replace').strip()[:300]}"
-    return None
+        err = " ".join(done.stderr.decode(errors="replace").split())
+        return f"{engine} does not run here: {err[:300]}", ""
+    return None, done.stdout.decode(errors="replace")
+
+
+def find_sandbox(engine: str = "auto", image: str | None = None) -> tuple[str | None, str]:
+    """(the sandbox to use, or None if none works; why the ones tried cannot be used).
+
+    ``engine``: "auto" (the first of ``ENGINES`` that works) or one of ``ENGINES``."""
+    tried = []
+    for name in (ENGINES if engine == "auto" else (engine,)):
+        if engine == "auto" and image is not None and name == "bubblewrap":
+            continue
+        why = sandbox_available(name, image)
+        if why is None:
+            return name, "; ".join(tried)
+        tried.append(why)
+    return None, "; ".join(tried)
+
+
+def sandbox_command(engine: str, hide: list[Path], cpu_seconds: int, image: str | None = None):
+    """(argv, env, preexec_fn, stop) that start a sandbox worker with ``engine``."""
+    if engine == "bubblewrap":
+        return (*bwrap_command(hide, cpu_seconds), None)
+    return container_command(engine, hide, cpu_seconds, image)
+
+
+_NAMES = itertools.count()
+
+
+def container_command(engine: str, hide: list[Path], cpu_seconds: int, image: str | None = None):
+    """(argv, env, preexec_fn, stop) that start a sandbox worker in a Podman or Docker container.
+
+    Without ``image``: the empty ``ROOT_IMAGE`` with this machine's system folders, Python, package
+    and data mounted read-only at the same paths (as bubblewrap does), and ``hide`` masked. With
+    ``image``: that image alone (its own Python and package). ``stop()`` removes the container."""
+    from .data import ENV_VAR, data_dir
+    program = PROGRAM[engine]
+    name = f"alliances-sandbox-{os.getpid()}-{next(_NAMES)}-{secrets.token_hex(4)}"
+    inside = {"HOME": "/scratch", "TMPDIR": "/tmp", "MPLCONFIGDIR": "/scratch/.mpl",
+              "IPYTHONDIR": "/scratch/.ipython", "ALLIANCES_ADDRESS_SPACE": str(MEMORY),  # see _serve
+              "ALLIANCES_WORKDIR": "/scratch"}  # not --workdir: Docker then makes the tmpfs root's own
+    argv = [program, "run", "--rm", "--interactive", "--name", name, "--pull", "never", "--log-driver", "none",
+            "--network", "none", "--read-only", "--cap-drop", "ALL", "--security-opt", "no-new-privileges",
+            "--user", NOBODY, "--pids-limit", str(PIDS), "--memory", str(MEMORY), "--memory-swap", str(MEMORY),
+            "--ulimit", f"cpu={cpu_seconds}:{cpu_seconds}", "--ulimit", f"fsize={FILE_SIZE}:{FILE_SIZE}",
+            "--ulimit", "core=0:0", "--ulimit", "nofile=1024:1024",
+            "--ulimit", f"nproc={NPROC}:{NPROC}",
+            "--tmpfs", f"/tmp:rw,size={SCRATCH},mode=1777", "--tmpfs", f"/scratch:rw,size={SCRATCH},mode=1777"]
+    if image is None:
+        import alliances
+        package, data = Path(alliances.__file__).resolve().parent, data_dir().resolve()
+        binds = {Path(sys.prefix).resolve(), Path(sys.base_prefix).resolve(), package, data,
+                 Path(sys.executable).resolve().parent.parent}
+        masks = {h.resolve() for h in hide if any(h.resolve().is_relative_to(b) for b in binds)}
+        for path in sorted(set(SYSTEM) | {str(b) for b in binds - masks}):
+            if os.path.lexists(path):
+                if "," in str(path):
+                    raise ValueError(f"cannot mount a path with a comma into a container: {path}")
+                argv += ["--mount", f"type=bind,source={path},target={path},readonly"]
+        for path in sorted(masks):  # an empty read-only folder instead
+            argv += ["--tmpfs", f"{path}:ro,size=4096"]
+        inside[ENV_VAR] = str(data)
+        command = _entry("sandbox")
+    else:
+        command = ["python", "-I", "-m", "alliances.sandbox", "sandbox"]
+    for key, value in _worker_env(inside).items():
+        if key not in ("PATH", "SYSTEMROOT"):
+            argv += ["--env", f"{key}={value}"]
+    argv += [image or ROOT_IMAGE, *command]
+    client = {k: v for k, v in os.environ.items()}  # the engine's own settings (DOCKER_HOST, ...)
+
+    def stop():
+        subprocess.run([program, "rm", "--force", *(["--time", "0"] if engine == "podman" else []), name],
+                       capture_output=True, timeout=60)
+    return argv, client, None, stop
+
+
+def cleanup_containers(engine: str) -> None:
+    """Remove sandbox containers left by graders that no longer run (an interrupted batch)."""
+    program = PROGRAM.get(engine)
+    if program is None or shutil.which(program) is None:
+        return
+    done = subprocess.run([program, "ps", "--all", "--format", "{{.Names}}"], capture_output=True, text=True)
+    for name in done.stdout.split():
+        parts = name.split("-")
+        if name.startswith("alliances-sandbox-") and len(parts) == 5 and parts[2].isdigit() \
+                and not Path(f"/proc/{parts[2]}").exists():
+            subprocess.run([program, "rm", "--force", name], capture_output=True)
+
+
+SYSTEM = ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/etc/ld.so.cache", "/etc/ld.so.conf",
+          "/etc/ld.so.conf.d", "/etc/fonts", "/etc/localtime", "/etc/alternatives")  # visible, read-only
 
 
 def _bwrap_args(binds, masks) -> list[str]:
     args = ["bwrap", "--unshare-all", "--die-with-parent", "--new-session", "--cap-drop", "ALL",
             "--proc", "/proc", "--dev", "/dev", "--size", str(SCRATCH), "--tmpfs", "/tmp",
             "--size", str(SCRATCH), "--tmpfs", "/scratch", "--chdir", "/scratch"]
-    system = ["/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/etc/ld.so.cache", "/etc/ld.so.conf",
-              "/etc/ld.so.conf.d", "/etc/fonts", "/etc/localtime", "/etc/alternatives"]
-    for path in [*system, *binds]:
+    for path in [*SYSTEM, *binds]:
         args += ["--ro-bind-try", str(path), str(path)]
     for path in masks:
         args += ["--tmpfs", str(path)]

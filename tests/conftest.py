@@ -32,3 +32,93 @@ def built_book():
                           capture_output=True, text=True, cwd=ROOT)
     assert proc.returncode == 0, f"book build failed:\n{proc.stdout[-6000:]}\n{proc.stderr[-6000:]}"
     return HTML
+
+
+# ---------------------------------------------------------------- container sandboxes (alliances.grade)
+
+def _fail_missing(program, package):
+    pytest.fail(f"{program} is missing: the container-sandbox tests need it. Run `bash tools/provision.sh` "
+                f"(as root), or: apt-get install -y {package}")
+
+
+@pytest.fixture(scope="session")
+def podman(tmp_path_factory):
+    """Podman with its own storage and configuration in a temporary folder, for this session only.
+
+    The OCI runtime is runc: Debian's default, crun, refuses hosts whose cgroups are mixed v1/v2
+    ("hybrid"), as in the container CI runs in; an instructor's podman uses its own configuration.
+    """
+    import os
+    import shutil
+    if shutil.which("podman") is None or shutil.which("runc") is None:
+        _fail_missing("podman or runc", "podman runc")
+    root = tmp_path_factory.mktemp("podman")
+    (root / "storage.conf").write_text(f'[storage]\ndriver = "overlay"\ngraphroot = "{root}/graph"\n'
+                                       f'runroot = "{root}/run"\n')
+    (root / "containers.conf").write_text('[engine]\nruntime = "runc"\n')
+    saved = {k: os.environ.get(k) for k in ("CONTAINERS_STORAGE_CONF", "CONTAINERS_CONF")}
+    os.environ.update(CONTAINERS_STORAGE_CONF=str(root / "storage.conf"), CONTAINERS_CONF=str(root / "containers.conf"))
+    yield "podman"
+    subprocess.run(["podman", "system", "reset", "--force"], capture_output=True, timeout=120)
+    for key, value in saved.items():
+        os.environ.pop(key, None) if value is None else os.environ.__setitem__(key, value)
+    shutil.rmtree(root, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def docker(tmp_path_factory):
+    """A Docker daemon: the one the docker client reaches, or else a private one started for this
+    session (root only; its socket, data and state in a temporary folder, no iptables, no bridge)."""
+    import os
+    import shutil
+    import time
+    if shutil.which("docker") is None:
+        _fail_missing("docker", "docker.io")
+    if subprocess.run(["docker", "info"], capture_output=True, timeout=60).returncode == 0:
+        yield "docker"
+        return
+    if shutil.which("dockerd") is None:
+        _fail_missing("dockerd", "docker.io")
+    if os.geteuid() != 0:
+        pytest.fail("No Docker daemon answers, and only root can start one for the tests: start Docker "
+                    "(e.g. `sudo systemctl start docker`) or run the tests as root.")
+    root = Path("/tmp") / f"alliances-dockerd-{os.getpid()}"  # short: a socket path has at most 107 bytes
+    root.mkdir()
+    socket = f"unix://{root}/docker.sock"
+    log = open(root / "dockerd.log", "wb")
+    daemon = subprocess.Popen(["dockerd", "--host", socket, "--data-root", str(root / "data"),
+                               "--exec-root", str(root / "exec"), "--pidfile", str(root / "docker.pid"),
+                               "--iptables=false", "--ip6tables=false", "--bridge=none", "--storage-driver=vfs"],
+                              stdout=log, stderr=subprocess.STDOUT)
+    saved = os.environ.get("DOCKER_HOST")
+    os.environ["DOCKER_HOST"] = socket
+    try:
+        for _ in range(120):
+            if subprocess.run(["docker", "info"], capture_output=True, timeout=60).returncode == 0:
+                break
+            if daemon.poll() is not None:
+                break
+            time.sleep(0.5)
+        else:
+            daemon.poll()
+        if subprocess.run(["docker", "info"], capture_output=True, timeout=60).returncode != 0:
+            pytest.fail("dockerd did not start:\n" + (root / "dockerd.log").read_text()[-3000:])
+        yield "docker"
+    finally:
+        daemon.terminate()
+        try:
+            daemon.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            daemon.kill()
+        log.close()
+        if saved is None:
+            os.environ.pop("DOCKER_HOST", None)
+        else:
+            os.environ["DOCKER_HOST"] = saved
+        shutil.rmtree(root, ignore_errors=True)
+
+
+@pytest.fixture(scope="session", params=["podman", "docker"])
+def container_engine(request):
+    """Each container engine in turn (the same tests for both)."""
+    return request.getfixturevalue(request.param)

@@ -123,7 +123,37 @@ def test_grades_csv_rows_exactly(batch):
 
 
 def test_sandbox_is_really_used():
-    assert sandbox.sandbox_available() is None, "bubblewrap must work here (.ci/run installs it)"
+    assert sandbox.find_sandbox("auto") == ("bubblewrap", ""), "bubblewrap must work here (.ci/run installs it)"
+
+
+# Podman grades the whole batch; Docker (the same command line) the attacks on the sandbox itself.
+ON_DOCKER = ("a-good", "g-crash", "h02-steal-key", "h03-fork-bomb", "h04-memory-bomb", "h05-network",
+             "h07-loop", "h09-write-outside", "h10-kill-everything", "j-outside")
+
+
+def test_podman_sandbox_grades_like_bubblewrap(batch, podman, tmp_path):
+    """Where bubblewrap is missing, a Podman container: the same rows, nothing written outside."""
+    grade_in_containers(batch, podman, sorted(p.name for p in batch["subs"].iterdir()), tmp_path)
+
+
+def test_docker_sandbox_grades_like_bubblewrap(batch, docker, tmp_path):
+    grade_in_containers(batch, docker, ON_DOCKER, tmp_path)
+
+
+def grade_in_containers(batch, container_engine, picked, tmp_path):
+    for student in picked:
+        shutil.copytree(batch["subs"] / student, tmp_path / "subs" / student)
+    rows = grade.grade(tmp_path / "subs", batch["root"] / "exercises", tmp_path / "out", timeout=5, jobs=2,
+                       engine=container_engine)
+    assert rows == [r for r in batch["rows"] if r["student"] in picked]
+    assert not batch["outside"].exists() and not (Path.cwd() / "relative.txt").exists()
+    assert digests(batch["subs"]) == batch["before"]  # the attacks target the batch's own files
+    assert {p.relative_to(tmp_path / "subs"): d for p, d in digests(tmp_path / "subs").items()} == \
+        {p.relative_to(batch["subs"]): d for p, d in batch["before"].items()
+         if p.relative_to(batch["subs"]).parts[0] in picked}
+    leftover = subprocess.run([container_engine, "ps", "--all", "--format", "{{.Names}}"],
+                              capture_output=True, text=True, check=True).stdout
+    assert "alliances-sandbox-" not in leftover
 
 
 @pytest.mark.parametrize("student", sorted(hostile.ATTACKS) + ["h13-not-json", "h14-json-not-notebook"])

@@ -1,16 +1,20 @@
-"""alliances.sandbox: the typed JSON encoding of answers, the bubblewrap sandbox and the refusal without one."""
+"""alliances.sandbox: the typed JSON encoding of answers, the bubblewrap and container sandboxes, the choice
+between them and the refusal without one."""
 
 import datetime
 import json
 import math
+import shutil
 import subprocess
+import time
+from pathlib import Path
 
 import matplotlib
 import numpy as np
 import pandas as pd
 import pytest
 
-from alliances import grade, sandbox
+from alliances import data, grade, sandbox
 from alliances.__main__ import main
 
 matplotlib.use("Agg")
@@ -120,7 +124,8 @@ def test_bubblewrap_hides_the_host_and_blocks_the_network(tmp_path):
 
 
 def test_grading_refuses_without_a_sandbox(tmp_path, monkeypatch, capsys):
-    monkeypatch.setattr(grade, "_SANDBOX_CHECKED", ["bubblewrap (bwrap) is not installed"])
+    none = "bubblewrap (bwrap) is not installed; podman (podman) is not installed; docker (docker) is not installed"
+    monkeypatch.setattr(grade, "_SANDBOXES", {("auto", None): (None, none)})
     (tmp_path / "src").mkdir()
     (tmp_path / "src" / "ps.ipynb").write_text("{}")
     (tmp_path / "subs" / "ann").mkdir(parents=True)
@@ -129,8 +134,88 @@ def test_grading_refuses_without_a_sandbox(tmp_path, monkeypatch, capsys):
         grade.grade(tmp_path / "subs", tmp_path / "src", tmp_path / "out")
     assert main(["grade", str(tmp_path / "subs"), "--source", str(tmp_path / "src"),
                  "--out", str(tmp_path / "out")]) == 1
-    assert "bubblewrap (bwrap) is not installed" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert f"No sandbox works here: {none}." in err and "Podman or Docker" in err
     assert not (tmp_path / "out" / "grades.csv").exists()
+
+
+def _without(monkeypatch, *programs):
+    """As if ``programs`` were not installed."""
+    which = shutil.which
+    monkeypatch.setattr(sandbox.shutil, "which", lambda name, *a, **k: None if name in programs else which(name, *a, **k))
+
+
+def test_auto_takes_the_first_sandbox_that_works(monkeypatch, podman, docker):
+    assert sandbox.find_sandbox("auto") == ("bubblewrap", "")
+    _without(monkeypatch, "bwrap")
+    assert sandbox.find_sandbox("auto") == ("podman", "bubblewrap (bwrap) is not installed")
+    _without(monkeypatch, "bwrap", "podman")
+    assert sandbox.find_sandbox("auto") == ("docker", "bubblewrap (bwrap) is not installed; "
+                                                      "podman (podman) is not installed")
+    _without(monkeypatch, "bwrap", "podman", "docker")
+    assert sandbox.find_sandbox("auto")[0] is None
+    assert sandbox.find_sandbox("docker") == (None, "docker (docker) is not installed")
+    assert sandbox.find_sandbox("nspawn")[0] is None
+
+
+def test_an_engine_that_does_not_run_is_reported_with_its_own_error(monkeypatch, tmp_path):
+    """A docker client without a daemon (as on many machines) is not a sandbox."""
+    monkeypatch.setenv("DOCKER_HOST", f"unix://{tmp_path}/no-daemon.sock")
+    found, why = sandbox.find_sandbox("docker")
+    assert found is None and why.startswith("docker does not run here:") and "no-daemon.sock" in why
+
+
+def test_an_image_without_this_package_is_refused(container_engine):
+    found, why = sandbox.find_sandbox(container_engine, image=sandbox.ROOT_IMAGE)  # empty: no Python at all
+    assert found is None and why.startswith(f"{container_engine} does not run here:")
+    assert sandbox.find_sandbox("bubblewrap", image="any")[0] is None
+
+
+def test_container_hides_the_host_and_blocks_the_network(container_engine, tmp_path):
+    assert sandbox.find_sandbox(container_engine)[0] == container_engine
+    secret, hidden = tmp_path / "secret.txt", data.data_dir()  # mounted for the sandbox, unless hidden
+    secret.write_text("key")
+    argv, env, limit, stop = sandbox.container_command(container_engine, [tmp_path, hidden], 30)
+    assert limit is None and "--network" in argv and argv[argv.index("--network") + 1] == "none"
+    code = ("import os, socket\nfrom pathlib import Path\n"
+            f"print(Path({str(secret)!r}).exists(), os.listdir({str(hidden)!r}), os.getuid())\n"
+            "try:\n    socket.create_connection(('1.1.1.1', 53), timeout=3); print('net')\n"
+            "except OSError:\n    print('no net')\n"
+            "for place in ('/usr/x', '/scratch/x'):\n"
+            "    try:\n        Path(place).write_text('x'); print('wrote', place)\n"
+            "    except OSError:\n        print('refused', place)\n"
+            "print(sorted(p for p in os.listdir('/proc') if p.isdigit()))")
+    argv = argv[:argv.index("-c")] + ["-c", code]
+    try:
+        done = subprocess.run(argv, env=env, capture_output=True, text=True, timeout=120)
+    finally:
+        stop()
+    lines = done.stdout.splitlines()
+    assert lines[:4] == ["False [] 65534", "no net", "refused /usr/x", "wrote /scratch/x"], done.stderr
+    assert len(eval(lines[4])) <= 3  # only the sandbox's own processes are visible
+
+
+def test_a_stopped_container_is_removed(container_engine):
+    """Closing a worker removes its container even while student code loops (killing the client
+    alone would leave it running); containers of a grader that died are removed at the next start."""
+    def names():
+        out = subprocess.run([container_engine, "ps", "--all", "--format", "{{.Names}}"],
+                             capture_output=True, text=True, check=True).stdout.split()
+        return {n for n in out if n.startswith("alliances-sandbox-")}
+
+    argv, env, limit, stop = sandbox.container_command(container_engine, [], 30)
+    worker = sandbox.Worker(argv, env, stop=stop)
+    worker.send({"op": "run", "source": "while True:\n    pass", "timeout": 600})
+    time.sleep(1)
+    assert argv[argv.index("--name") + 1] in names()
+    worker.close()
+    assert not names()
+    orphan = ["alliances-sandbox-999999999-0-dead"]  # a pid that cannot exist
+    subprocess.run([container_engine, "create", "--name", orphan[0], sandbox.ROOT_IMAGE, "true"],
+                   capture_output=True, check=True)
+    assert names() == set(orphan)
+    sandbox.cleanup_containers(container_engine)
+    assert not names()
 
 
 def test_warm_checker_is_reused_and_reset_between_submissions():
