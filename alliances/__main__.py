@@ -5,11 +5,13 @@
                               [--jobs N] [--force] [--sandbox auto] [--image IMAGE] [--trusted]
                               [--roster ROSTER.csv] [--format plain]
     python -m alliances gradebook [OUT_DIR] [--roster ROSTER.csv] [--format plain|canvas|moodle]
+    python -m alliances image [--engine auto] [--tag TAG] [--base IMAGE] [--network host] [--context DIR]
 """
 
 from __future__ import annotations
 
 import argparse
+import subprocess
 import sys
 import warnings
 
@@ -17,7 +19,7 @@ import warnings
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m alliances",
                                      description="Release and autograde the course's problem sets.")
-    sub = parser.add_subparsers(dest="command", required=True, metavar="{release,grade,gradebook}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="{release,grade,gradebook,image}")
     rel = sub.add_parser("release", help="write student versions and answer keys of the problem sets")
     rel.add_argument("--source", default="exercises", help="folder of source notebooks (default: exercises)")
     rel.add_argument("--out", default="release", help="output folder (default: release)")
@@ -40,6 +42,18 @@ def _parser() -> argparse.ArgumentParser:
     book = sub.add_parser("gradebook", help="recompute totals, gradebook and feedback (e.g. after entering "
                                             "hand-graded points in OUT/manual-grades.csv)")
     book.add_argument("out", nargs="?", default="grades", metavar="OUT_DIR", help="output folder of grade (default: grades)")
+    from . import __version__
+    img = sub.add_parser("image", help="build the container image that 'grade --image' runs submissions in "
+                                       "(where this machine's Python cannot be mounted, e.g. macOS, Windows)")
+    img.add_argument("--engine", default="auto", choices=["auto", "podman", "docker"],
+                     help="container engine (default: podman if installed, else docker)")
+    img.add_argument("--tag", default=f"alliances-grader:{__version__}",
+                     help=f"image name (default: alliances-grader:{__version__})")
+    img.add_argument("--base", default=None, help="base image with Python 3 and venv "
+                                                  "(default: the official python image of this Python's version)")
+    img.add_argument("--network", default=None, help="network of the build, passed to the engine (e.g. host)")
+    img.add_argument("--context", default=None, help="only write the build context (Containerfile, pinned "
+                                                     "requirements, package and data) into this folder")
     for p in (gra, book):
         p.add_argument("--roster", default=None, help="CSV mapping submission folders ('folder' column) to LMS identifiers")
         p.add_argument("--format", default="plain", choices=["plain", "canvas", "moodle"],
@@ -59,6 +73,19 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"warning: {warning.message}", file=sys.stderr)
             print(f"Released {len(written) // 2} problem set(s) into {args.out}/ "
                   f"(student/, key/, README.md).")
+        elif args.command == "image":
+            import shutil
+            from .sandbox import build_image, image_context
+            if args.context:
+                image_context(args.context, args.base)
+                print(f"Wrote the build context into {args.context}/ (build it with: docker build -t {args.tag} "
+                      f"-f {args.context}/Containerfile {args.context})")
+                return 0
+            engine = args.engine if args.engine != "auto" else next(
+                (e for e in ("podman", "docker") if shutil.which(e)), "podman")
+            build_image(engine, args.tag, args.base, args.network)
+            print(f"Built {args.tag}. Grade with: python -m alliances grade SUBMISSIONS_DIR --sandbox {engine} "
+                  f"--image {args.tag}")
         elif args.command == "gradebook":
             from .grade import gradebook
             rows = gradebook(args.out, roster=args.roster, fmt=args.format)
@@ -86,6 +113,10 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     except (OSError, ValueError) as err:
         print(f"error: {err}", file=sys.stderr)
+        return 1
+    except subprocess.CalledProcessError as err:
+        print(f"error: {err.cmd[0]} could not build the image (exit status {err.returncode}; its messages "
+              "are above)", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)

@@ -666,6 +666,58 @@ def container_command(engine: str, hide: list[Path], cpu_seconds: int, image: st
     return argv, client, None, stop
 
 
+IMAGE_PINS = ("pandas", "numpy", "matplotlib", "ipywidgets", "ipython", "traitlets", "python-dateutil",
+              "pytz", "tzdata")  # what the sandbox computes with: the same versions as the checker's
+
+CONTAINERFILE = """\
+# The grading image for `python -m alliances grade --image`, written by `python -m alliances image`.
+# Student code runs in it; the checks still run on the grader's machine, which is why the
+# package and the libraries the answers are computed with are pinned to the grader's versions.
+FROM {base}
+COPY requirements.txt /tmp/requirements.txt
+RUN python3 -m venv /opt/alliances \\
+ && /opt/alliances/bin/pip install --no-cache-dir --disable-pip-version-check -r /tmp/requirements.txt \\
+ && rm /tmp/requirements.txt
+COPY alliances /opt/alliances/lib/alliances
+RUN echo /opt/alliances/lib > "$(/opt/alliances/bin/python -c 'import site; print(site.getsitepackages()[0])')/alliances.pth" \\
+ && /opt/alliances/bin/python -I -c "import alliances.sandbox, IPython"
+ENV PATH=/opt/alliances/bin:$PATH
+USER 65534:65534
+"""
+
+
+def image_context(folder, base: str | None = None) -> Path:
+    """Write the build context of the grading image into ``folder``: ``Containerfile``, the pinned
+    ``requirements.txt`` and this package with its data (``alliances/_data``). Returns ``folder``.
+
+    ``base``: an image with Python 3 and venv (default: the official ``python`` image of this
+    Python's version, e.g. ``docker.io/library/python:3.11-slim``)."""
+    from importlib.metadata import version
+    from .data import data_dir
+    import alliances
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    base = base or f"docker.io/library/python:{sys.version_info[0]}.{sys.version_info[1]}-slim"
+    (folder / "Containerfile").write_text(CONTAINERFILE.format(base=base), encoding="utf-8")
+    (folder / "requirements.txt").write_text("".join(f"{name}=={version(name)}\n" for name in IMAGE_PINS),
+                                             encoding="utf-8")
+    ignore = shutil.ignore_patterns("__pycache__", "*.pyc", "_data")
+    shutil.rmtree(folder / "alliances", ignore_errors=True)
+    shutil.copytree(Path(alliances.__file__).resolve().parent, folder / "alliances", ignore=ignore)
+    shutil.copytree(data_dir(), folder / "alliances" / "_data", ignore=ignore)
+    return folder
+
+
+def build_image(engine: str, tag: str, base: str | None = None, network: str | None = None) -> None:
+    """Build the grading image ``tag`` with ``engine`` (podman or docker); raise on failure."""
+    if engine not in ("podman", "docker") or shutil.which(engine) is None:
+        raise ValueError(f"building the grading image needs podman or docker; {engine!r} is not installed")
+    with tempfile.TemporaryDirectory(prefix="alliances-image-") as folder:
+        image_context(folder, base)
+        argv = [engine, "build", "--tag", tag, "--file", str(Path(folder) / "Containerfile")]
+        subprocess.run(argv + (["--network", network] if network else []) + [folder], check=True)
+
+
 def cleanup_containers(engine: str) -> None:
     """Remove sandbox containers left by graders that no longer run (an interrupted batch)."""
     program = PROGRAM.get(engine)

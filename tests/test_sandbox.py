@@ -6,6 +6,7 @@ import json
 import math
 import shutil
 import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -239,3 +240,41 @@ def test_warm_checker_is_reused_and_reset_between_submissions():
     assert not third.home.exists()
     sandbox.release_checker(fourth, reuse=False)
     assert not fourth.home.exists()
+
+
+def test_image_mode_runs_the_image_alone(tmp_path):
+    """--image: no host folder is mounted; the image's own Python runs the package's sandbox."""
+    argv, env, limit, stop = sandbox.container_command("docker", [tmp_path], 30, image="alliances-grader:test")
+    assert "--mount" not in argv and argv[argv.index("alliances-grader:test") + 1:] == [
+        "python", "-I", "-m", "alliances.sandbox", "sandbox"]
+    for flag, value in (("--network", "none"), ("--user", sandbox.NOBODY), ("--pull", "never"),
+                        ("--pids-limit", str(sandbox.PIDS)), ("--cap-drop", "ALL")):
+        assert argv[argv.index(flag) + 1] == value
+    assert "--read-only" in argv and f"ALLIANCES_ADDRESS_SPACE={sandbox.MEMORY}" in argv
+
+
+def test_image_build_context_pins_the_graders_versions(tmp_path):
+    """What `python -m alliances image` builds: this package with its data, and the libraries the
+    answers are computed with at exactly the versions the checker uses."""
+    from importlib.metadata import version
+    import alliances
+    assert main(["image", "--context", str(tmp_path / "ctx"), "--base", "example.org/python:3"]) == 0
+    ctx = tmp_path / "ctx"
+    text = (ctx / "Containerfile").read_text()
+    assert text.splitlines()[3] == "FROM example.org/python:3" and "USER 65534:65534" in text
+    pins = (ctx / "requirements.txt").read_text().split()
+    assert pins == [f"{name}=={version(name)}" for name in sandbox.IMAGE_PINS]
+    package = Path(alliances.__file__).parent
+    assert sorted(p.name for p in (ctx / "alliances").glob("*.py")) == sorted(p.name for p in package.glob("*.py"))
+    assert (ctx / "alliances" / "_data" / "datapackage.json").read_bytes() == \
+        (data.data_dir() / "datapackage.json").read_bytes()
+    assert not list(ctx.rglob("__pycache__"))
+    default = sandbox.image_context(tmp_path / "default")
+    assert f"FROM docker.io/library/python:{sys.version_info[0]}.{sys.version_info[1]}-slim" in \
+        (default / "Containerfile").read_text()
+
+
+def test_image_build_failure_is_reported(monkeypatch, capsys):
+    _without(monkeypatch, "podman", "docker")
+    assert main(["image"]) == 1
+    assert "needs podman or docker" in capsys.readouterr().err
