@@ -720,7 +720,7 @@ def build_image(engine: str, tag: str, base: str | None = None, network: str | N
 
 def cleanup_containers(engine: str) -> None:
     """Remove sandbox containers left by graders that no longer run (an interrupted batch)."""
-    program = PROGRAM.get(engine)
+    program = PROGRAM[engine] if engine in ("podman", "docker") else None
     if program is None or shutil.which(program) is None:
         return
     done = subprocess.run([program, "ps", "--all", "--format", "{{.Names}}"], capture_output=True, text=True)
