@@ -22,7 +22,8 @@ Sandboxes (``find_sandbox`` picks the first that works: bubblewrap, then Podman,
   read-only root, tmpfs scratch, user ``nobody``, no capabilities, ``--pids-limit``, ``--memory``,
   ulimits). On Linux it starts from an empty image and mounts this machine's Python, package and
   data read-only, so nothing is downloaded or built; elsewhere (or by choice) it runs an image with
-  the package installed (``--image``, built from ``Containerfile``), checked to be this version.
+  the package installed (``--image``; ``build_image`` writes and builds it), checked to hold this
+  version of the package and of Python.
 """
 
 from __future__ import annotations
