@@ -285,12 +285,18 @@ def _serve(role: str) -> None:
     for fd in (0, 1, 2):
         os.dup2(null, fd)
     rin, wout = os.fdopen(rfd, "rb"), os.fdopen(wfd, "wb")
-    if role == "sandbox" and os.environ.get("ALLIANCES_ADDRESS_SPACE"):
-        # what bubblewrap's preexec_fn does; not all engines take this ulimit (podman does not), and
-        # without capabilities the student's code cannot raise it again: a huge allocation fails
-        # with MemoryError instead of the container being killed for memory
+    if os.environ.get("ALLIANCES_ADDRESS_SPACE"):
+        # a container's sandbox: what bubblewrap's preexec_fn does; not all engines take this ulimit
+        # (podman does not), and without capabilities the student's code cannot raise it again: a
+        # huge allocation fails with MemoryError instead of the container being killed for memory.
+        # The checker: rebuilding an answer can take far more memory than its few bytes of JSON (a
+        # one-element array of dtype <U500000000 is 2 GB), so it fails there too, not the machine.
         limit = int(os.environ["ALLIANCES_ADDRESS_SPACE"])
-        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+        try:
+            resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+        except (ValueError, OSError):  # a system without this limit (macOS): only a checker runs there
+            if role == "sandbox":
+                raise
     if role == "sandbox" and os.environ.get("ALLIANCES_WORKDIR"):
         os.chdir(os.environ["ALLIANCES_WORKDIR"])
     os.environ.setdefault("MPLBACKEND", "Agg")
@@ -486,7 +492,8 @@ def checker(tmp: Path) -> Worker:
     """A clean checker process (never runs student code) working in ``tmp``."""
     from .data import ENV_VAR, data_dir
     env = _worker_env({"HOME": str(tmp), "MPLCONFIGDIR": str(tmp / ".mpl"), "IPYTHONDIR": str(tmp / ".ipython"),
-                       "TMPDIR": str(tmp), ENV_VAR: str(data_dir()), "ALLIANCES_CHECKER_DIR": str(tmp)})
+                       "TMPDIR": str(tmp), ENV_VAR: str(data_dir()), "ALLIANCES_CHECKER_DIR": str(tmp),
+                       "ALLIANCES_ADDRESS_SPACE": str(MEMORY)})  # see _serve
     return Worker(_entry("checker"), env, cwd=str(tmp))
 
 

@@ -278,3 +278,21 @@ def test_image_build_failure_is_reported(monkeypatch, capsys):
     _without(monkeypatch, "podman", "docker")
     assert main(["image"]) == 1
     assert "needs podman or docker" in capsys.readouterr().err
+
+
+def test_checker_memory_is_limited(tmp_path):
+    """Decoding an answer can take far more memory than the answer's few bytes (a one-element array
+    of dtype <U500000000 is 2 GB): the checker runs under the sandbox's address-space limit, so
+    such a value becomes unsupported instead of exhausting the grading machine's memory."""
+    checker = sandbox.checker(tmp_path)
+    try:
+        reply = checker.request({"op": "run", "source": "import resource\nlimit = resource.getrlimit(resource.RLIMIT_AS)"}, 30)
+        assert reply["status"] == "ok", reply
+        reply = checker.request({"op": "run", "source": f"assert limit == ({sandbox.MEMORY}, {sandbox.MEMORY}), limit"}, 30)
+        assert reply["status"] == "ok", reply  # checked first: without the limit the next step would take 4 GB
+        huge = {"__t": "ndarray", "dtype": "<U500000000", "v": ["a", "b"]}  # 4 GB
+        assert checker.request({"op": "set", "values": {"answer": huge}}, 60)["status"] == "ok"
+        reply = checker.request({"op": "run", "source": "assert 'MemoryError' in repr(answer), repr(answer)"}, 30)
+        assert reply["status"] == "ok", reply
+    finally:
+        checker.close()
