@@ -645,6 +645,8 @@ def container_command(engine: str, hide: list[Path], cpu_seconds: int, image: st
             "--ulimit", "core=0:0", "--ulimit", "nofile=1024:1024",
             "--ulimit", f"nproc={NPROC}:{NPROC}",
             "--tmpfs", f"/tmp:rw,size={SCRATCH},mode=1777", "--tmpfs", f"/scratch:rw,size={SCRATCH},mode=1777"]
+    if engine == "podman":  # else it adds writable tmpfs of no set size on /run and /var/tmp
+        argv.insert(argv.index("--read-only") + 1, "--read-only-tmpfs=false")
     if image is None:
         import alliances
         package, data = Path(alliances.__file__).resolve().parent, data_dir().resolve()
