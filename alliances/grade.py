@@ -207,7 +207,9 @@ def run(nb, source, tmp: Path, timeout: int, notebook_timeout: int, trusted: boo
         else:  # a new command each time: a container's name is its own
             argv, env, limit, stop = sandbox.sandbox_command(engine, list(hide) + [tmp], notebook_timeout + 30,
                                                              image)
-        boxes.append(sandbox.Worker(argv, env, cwd=str(tmp / "sandbox") if trusted else None, preexec_fn=limit,
+        # in this submission's own folder: podman's conmon creates a file "oom" in its working
+        # directory when the container runs out of memory
+        boxes.append(sandbox.Worker(argv, env, cwd=str(tmp / "sandbox") if trusted else str(tmp), preexec_fn=limit,
                                     stop=stop))
         for j in done:
             boxes[-1].request({"op": "run", "source": nb.cells[j].source}, max(1, min(timeout, left())))

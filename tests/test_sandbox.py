@@ -298,3 +298,36 @@ def test_checker_memory_is_limited(tmp_path):
         assert reply["status"] == "ok", reply
     finally:
         checker.close()
+
+
+OUT_OF_MEMORY = '''
+import os
+for _ in range(3):
+    if os.fork() == 0:
+        block = bytearray(600 * 1024 ** 2)
+        for i in range(0, len(block), 4096):
+            block[i] = 1
+        os._exit(0)
+for _ in range(3):
+    os.wait()
+n_founders = 3
+'''
+
+
+def test_a_container_out_of_memory_writes_nothing_where_the_grader_runs(podman, tmp_path, monkeypatch):
+    """Podman's conmon creates an empty file "oom" in its working directory when a container runs out
+    of memory: the grader starts the engine in the submission's temporary folder, not where it runs."""
+    from alliances import release
+    fixture = Path(__file__).parent / "fixtures" / "problem-set-demo.ipynb"
+    monkeypatch.setattr(sandbox, "MEMORY", 1024 ** 3)  # three children of 600 MB are then too many
+    nb = release.student_version(release.read(fixture))
+    next(c for c in nb.cells if c.get("id") == "ex1-answer").source = OUT_OF_MEMORY
+    (tmp_path / "subs" / "ann").mkdir(parents=True)
+    path = tmp_path / "subs" / "ann" / fixture.name
+    path.write_text(json.dumps(nb))
+    (tmp_path / "here").mkdir()
+    monkeypatch.chdir(tmp_path / "here")
+    source = release.read(fixture)
+    rows = grade.grade_one(path, source, release.exercises(source), timeout=20, engine="podman")
+    assert [r[0] for r in rows] == ["ex1", "ex2"] and not rows[0][3].startswith("grader error"), rows
+    assert list((tmp_path / "here").iterdir()) == []
