@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import base64
 import datetime
+import hashlib
 import io
 import itertools
 import json
@@ -40,6 +41,7 @@ import selectors
 import shutil
 import tempfile
 import signal
+import socket
 import subprocess
 import sys
 import tarfile
@@ -626,6 +628,29 @@ def sandbox_command(engine: str, hide: list[Path], cpu_seconds: int, image: str 
 _NAMES = itertools.count()
 
 
+def _machine() -> str:
+    """This machine and PID namespace, as 8 hex digits. A container's name carries it with the
+    grader's PID, so that ``cleanup_containers`` judges only containers whose grader it can see
+    (an engine may serve graders of several machines, or of containers with their own PIDs)."""
+    where = socket.gethostname()
+    try:
+        where += os.readlink("/proc/self/ns/pid")
+    except OSError:  # no /proc (macOS)
+        pass
+    return hashlib.sha256(where.encode()).hexdigest()[:8]
+
+
+def _alive(pid: int) -> bool:
+    """Is process ``pid`` running here (also where /proc does not show it: macOS, another user's)?"""
+    try:
+        os.kill(pid, 0)
+    except (ProcessLookupError, OverflowError):
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 def container_command(engine: str, hide: list[Path], cpu_seconds: int, image: str | None = None):
     """(argv, env, preexec_fn, stop) that start a sandbox worker in a Podman or Docker container.
 
@@ -634,7 +659,7 @@ def container_command(engine: str, hide: list[Path], cpu_seconds: int, image: st
     ``image``: that image alone (its own Python and package). ``stop()`` removes the container."""
     from .data import ENV_VAR, data_dir
     program = PROGRAM[engine]
-    name = f"alliances-sandbox-{os.getpid()}-{next(_NAMES)}-{secrets.token_hex(4)}"
+    name = f"alliances-sandbox-{_machine()}-{os.getpid()}-{next(_NAMES)}-{secrets.token_hex(4)}"
     inside = {"HOME": "/scratch", "TMPDIR": "/tmp", "MPLCONFIGDIR": "/scratch/.mpl",
               "IPYTHONDIR": "/scratch/.ipython", "ALLIANCES_ADDRESS_SPACE": str(MEMORY),  # see _serve
               "ALLIANCES_WORKDIR": "/scratch"}  # not --workdir: Docker then makes the tmpfs root's own
@@ -729,15 +754,17 @@ def build_image(engine: str, tag: str, base: str | None = None, network: str | N
 
 
 def cleanup_containers(engine: str) -> None:
-    """Remove sandbox containers left by graders that no longer run (an interrupted batch)."""
+    """Remove sandbox containers left by graders of this machine that no longer run (an interrupted
+    batch); never those of a grader still running (another batch) or of another machine."""
     program = PROGRAM[engine] if engine in ("podman", "docker") else None
     if program is None or shutil.which(program) is None:
         return
     done = subprocess.run([program, "ps", "--all", "--format", "{{.Names}}"], capture_output=True, text=True)
+    here = _machine()
     for name in done.stdout.split():
         parts = name.split("-")
-        if name.startswith("alliances-sandbox-") and len(parts) == 5 and parts[2].isdigit() \
-                and not Path(f"/proc/{parts[2]}").exists():
+        if len(parts) == 6 and parts[:3] == ["alliances", "sandbox", here] and parts[3].isdigit() \
+                and not _alive(int(parts[3])):
             subprocess.run([program, "rm", "--force", name], capture_output=True)
 
 

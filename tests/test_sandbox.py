@@ -4,6 +4,7 @@ between them and the refusal without one."""
 import datetime
 import json
 import math
+import os
 import shutil
 import subprocess
 import sys
@@ -206,6 +207,7 @@ def test_a_stopped_container_is_removed(container_engine):
                              capture_output=True, text=True, check=True).stdout.split()
         return {n for n in out if n.startswith("alliances-sandbox-")}
 
+    assert sandbox.find_sandbox(container_engine)[0] == container_engine  # makes the empty image
     argv, env, limit, stop = sandbox.container_command(container_engine, [], 30)
     worker = sandbox.Worker(argv, env, stop=stop)
     worker.send({"op": "run", "source": "while True:\n    pass", "timeout": 600})
@@ -213,12 +215,29 @@ def test_a_stopped_container_is_removed(container_engine):
     assert argv[argv.index("--name") + 1] in names()
     worker.close()
     assert not names()
-    orphan = ["alliances-sandbox-999999999-0-dead"]  # a pid that cannot exist
-    subprocess.run([container_engine, "create", "--name", orphan[0], sandbox.ROOT_IMAGE, "true"],
-                   capture_output=True, check=True)
-    assert names() == set(orphan)
-    sandbox.cleanup_containers(container_engine)
-    assert not names()
+
+
+def test_only_containers_of_dead_graders_here_are_cleaned_up(container_engine, monkeypatch):
+    """At the start of a batch, containers of a grader of this machine that died are removed; those
+    of a grader still running (another batch) or of another machine or PID namespace sharing the
+    engine are left alone, also where no /proc shows the processes (macOS, the image mode's home)."""
+    assert sandbox.find_sandbox(container_engine)[0] == container_engine  # makes the empty image
+    here = sandbox._machine()
+    orphan, running = f"alliances-sandbox-{here}-999999999-0-dead", f"alliances-sandbox-{here}-{os.getpid()}-0-live"
+    elsewhere = f"alliances-sandbox-{'0' * 8 if here != '0' * 8 else '1' * 8}-999999999-0-else"
+    made = [orphan, running, elsewhere]
+    for name in made:
+        subprocess.run([container_engine, "create", "--name", name, sandbox.ROOT_IMAGE, "true"],
+                       capture_output=True, check=True)
+    exists = Path.exists
+    monkeypatch.setattr(Path, "exists", lambda self: not str(self).startswith("/proc/") and exists(self))
+    try:
+        sandbox.cleanup_containers(container_engine)
+        left = subprocess.run([container_engine, "ps", "--all", "--format", "{{.Names}}"],
+                              capture_output=True, text=True, check=True).stdout.split()
+        assert {n for n in left if n in made} == {running, elsewhere}
+    finally:
+        subprocess.run([container_engine, "rm", "--force", *made], capture_output=True)
 
 
 def test_warm_checker_is_reused_and_reset_between_submissions():
