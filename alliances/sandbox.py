@@ -683,8 +683,8 @@ def container_command(engine: str, hide: list[Path], cpu_seconds: int, image: st
                 if "," in str(path):
                     raise ValueError(f"cannot mount a path with a comma into a container: {path}")
                 argv += ["--mount", f"type=bind,source={path},target={path},readonly"]
-        for path in sorted(masks):  # an empty read-only folder instead
-            argv += ["--tmpfs", f"{path}:ro,size=4096"]
+        for path in sorted(masks):  # an empty read-only folder instead (podman would copy the content in)
+            argv += ["--tmpfs", f"{path}:ro,size=4096" + (",notmpcopyup" if engine == "podman" else "")]
         inside[ENV_VAR] = str(data)
         command = _entry("sandbox")
     else:

@@ -199,6 +199,26 @@ def test_container_hides_the_host_and_blocks_the_network(container_engine, tmp_p
     assert len(eval(lines[6])) <= 3  # only the sandbox's own processes are visible
 
 
+
+def test_a_hidden_folder_inside_a_mounted_one_is_empty(container_engine, tmp_path, monkeypatch):
+    """A folder to hide (submissions, sources, the output) inside one the container mounts (here the
+    data) is covered by an empty tmpfs. Podman copies what lies beneath into a tmpfs by default
+    (tmpcopyup): a small key could be read, and a folder larger than the tmpfs stopped every container."""
+    assert sandbox.find_sandbox(container_engine)[0] == container_engine  # makes the empty image
+    folder, keys = tmp_path / "data", tmp_path / "data" / "keys"
+    keys.mkdir(parents=True)
+    (folder / "datapackage.json").write_bytes((data.data_dir() / "datapackage.json").read_bytes())
+    (keys / "key.txt").write_text("n_founders = 3")
+    (keys / "big.txt").write_text("x" * 100_000)
+    monkeypatch.setenv(data.ENV_VAR, str(folder))
+    argv, env, limit, stop = sandbox.container_command(container_engine, [keys], 30)
+    argv = argv[:argv.index("-c")] + ["-c", f"import os; print(sorted(os.listdir({str(folder)!r})), os.listdir({str(keys)!r}))"]
+    try:
+        done = subprocess.run(argv, env=env, capture_output=True, text=True, timeout=120)
+    finally:
+        stop()
+    assert done.stdout.splitlines() == ["['datapackage.json', 'keys'] []"], done.stderr
+
 def test_a_stopped_container_is_removed(container_engine):
     """Closing a worker removes its container even while student code loops (killing the client
     alone would leave it running); containers of a grader that died are removed at the next start."""
