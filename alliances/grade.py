@@ -448,7 +448,8 @@ def grade(submissions_dir, source_dir, out_dir, timeout: int = 60, notebook_time
                 continue
             todo.append(((student, name, digest), (None if path is None else str(path), str(known[name]),
                                                    timeout, notebook_timeout, trusted, hide, engine, image)))
-    jobs = max(1, jobs or len(os.sched_getaffinity(0)))
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()  # macOS: none
+    jobs = max(1, jobs or cores or 1)
     with ProcessPoolExecutor(max_workers=min(jobs, max(1, len(todo)))) as pool:
         futures = {pool.submit(_job, args): key for key, args in todo}
         for done in as_completed(futures):

@@ -6,6 +6,7 @@ once, in sandboxes on two processes (per-cell timeout 5 s), and the tests check 
 
 import csv
 import hashlib
+import os
 import shutil
 import subprocess
 import sys
@@ -258,3 +259,12 @@ def test_cli_grade_missing_folder(tmp_path, monkeypatch, capsys):
     assert main(["grade", "missing"]) == 1
     err = capsys.readouterr().err
     assert "error: There is no folder missing with submissions." in err and "Traceback" not in err
+
+
+def test_grading_runs_where_os_has_no_cpu_affinity(tmp_path, monkeypatch):
+    """macOS, where the grading image is meant to run, has no os.sched_getaffinity."""
+    monkeypatch.delattr(os, "sched_getaffinity", raising=False)
+    (tmp_path / "subs" / "ann").mkdir(parents=True)
+    (tmp_path / "subs" / "ann" / "problem-set-9.ipynb").write_text("{}")
+    rows = grade.grade(tmp_path / "subs", FIXTURE.parent, tmp_path / "out")
+    assert [r["reason"] for r in rows] == [f"no problem set problem-set-9.ipynb in {FIXTURE.parent.as_posix()}"]
