@@ -370,3 +370,26 @@ def test_a_container_out_of_memory_writes_nothing_where_the_grader_runs(podman, 
     rows = grade.grade_one(path, source, release.exercises(source), timeout=20, engine="podman")
     assert [r[0] for r in rows] == ["ex1", "ex2"] and not rows[0][3].startswith("grader error"), rows
     assert list((tmp_path / "here").iterdir()) == []
+
+
+def test_containers_left_during_a_batch_are_removed_at_its_end(podman, tmp_path):
+    """A container the engine finishes creating after its grader gave up on it (a slow start, a timeout)
+    is never started nor removed by its worker: the batch removes what its ended workers left."""
+    from alliances import release
+    fixture = Path(__file__).parent / "fixtures" / "problem-set-demo.ipynb"
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / fixture.name).write_bytes(fixture.read_bytes())
+    (tmp_path / "subs" / "ann").mkdir(parents=True)
+    (tmp_path / "subs" / "ann" / fixture.name).write_text(json.dumps(release.student_version(release.read(fixture))))
+    left = f"alliances-sandbox-{sandbox._machine()}-999999999-0-left"  # as a worker that has ended left it
+
+    def leave(student, name):
+        subprocess.run(["podman", "create", "--name", left, sandbox.ROOT_IMAGE, "true"], capture_output=True, check=True)
+    try:
+        rows = grade.grade(tmp_path / "subs", tmp_path / "src", tmp_path / "out", timeout=10, jobs=1,
+                           engine="podman", progress=leave)
+        assert [r["reason"] for r in rows] == ["not answered", "not answered"]
+        names = subprocess.run(["podman", "ps", "--all", "--format", "{{.Names}}"], capture_output=True, text=True).stdout
+        assert "alliances-sandbox-" not in names
+    finally:
+        subprocess.run(["podman", "rm", "--force", left], capture_output=True)
