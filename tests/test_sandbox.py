@@ -257,7 +257,8 @@ def test_only_containers_of_dead_graders_here_are_cleaned_up(container_engine, m
                               capture_output=True, text=True, check=True).stdout.split()
         assert {n for n in left if n in made} == {running, elsewhere}
     finally:
-        subprocess.run([container_engine, "rm", "--force", *made], capture_output=True)
+        for name in made:
+            subprocess.run([container_engine, "rm", "--force", name], capture_output=True)
 
 
 def test_warm_checker_is_reused_and_reset_between_submissions():
