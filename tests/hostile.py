@@ -110,6 +110,18 @@ for fd in range(3, 64):
         pass
 '''
 
+# A few bytes that the checker would rebuild as 4 GB: the sandbox's own encoder, patched, hands over a
+# number as a two-element array of 500-million-character strings (the checker runs under a memory limit).
+HUGE_VALUE = '''
+import gc
+for serve in [f for f in gc.get_objects() if callable(f) and getattr(f, "__name__", "") == "_serve"]:
+    space = serve.__globals__  # the sandbox's module, whatever it is called
+    space["encode"] = lambda value, functions=None, real=space["encode"]: (
+        {"__t": "ndarray", "dtype": "<U500000000", "v": ["a", "b"]} if type(value) is int else real(value, functions))
+''' + EX1
+UNREBUILT = ("AssertionError: Not quite: expected a number, but your answer is Unsupported: <value that could not be "
+             "rebuilt (MemoryError) (cannot be.... Hint: Compare the joined column with 1949.")
+
 # student: (answer of ex1, answer of ex2, expected {exercise: (points, reason or None)})
 ATTACKS = {
     "h01-patch-checks": (PATCH_CHECKS, "def joined_after(year):\n    return Anything()",
@@ -130,6 +142,7 @@ ATTACKS = {
     "h11-forge-protocol": (FORGE, FORGE, {"ex1": (0, None), "ex2": (0, None)}),
     "h12-slow-function": (EX1, "def joined_after(year):\n    while True:\n        pass",
                           {"ex1": (2, "passed"), "ex2": (0, None)}),
+    "h15-huge-value": (HUGE_VALUE, EX2, {"ex1": (0, UNREBUILT), "ex2": (3, "passed")}),
 }
 
 
