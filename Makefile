@@ -58,7 +58,7 @@ workspace: $(STAMP)
 	$(BIN)/python -m alliances.edition workspace $(EDITION) $(WORK)
 
 lab: workspace
-	$(BIN)/jupyter lab $(WORK)/book/nato-structure-and-purpose.ipynb
+	$(BIN)/jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root) $(WORK)/book/nato-structure-and-purpose.ipynb
 
 # Re-execute every notebook in place so stored outputs (compared by nbval) are current.
 notebooks: $(STAMP)

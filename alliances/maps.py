@@ -25,7 +25,7 @@ from matplotlib.patches import Patch
 from . import data, plots
 from .explore import Explorer
 
-__all__ = ["project", "choropleth", "membership_map", "explorer", "SEQUENTIAL", "NO_DATA", "REGIONS"]
+__all__ = ["project", "choropleth", "figure", "membership_map", "explorer", "SEQUENTIAL", "NO_DATA", "REGIONS"]
 
 #: Colour-blind-safe sequential colours for binned values (light to dark; cividis, sampled).
 SEQUENTIAL = ["#FDE945", "#BCAF6F", "#7C7B78", "#48526B", "#00204D"]
@@ -69,9 +69,15 @@ def _rings(region):
                         continue
                     x, y = project(np.clip(lon, -180, 180), pts[:, 1])
                     out.append((row.iso3, np.column_stack([x, y])))
-    # the window's extent: corners, and its widest parallel (the equator, or the latitude nearest to it)
+    return out, _extent(region)
+
+
+def _extent(region):
+    """Projected x and y of the window's corners and its widest parallel (the equator, or the
+    latitude nearest to it)."""
+    west, east, south, north = REGIONS[region] if isinstance(region, str) else region
     widest = min(max(0.0, south), north)
-    return out, project([west, east, west, east, west, east, 0, 0], [south, south, north, north, widest, widest, south, north])
+    return project([west, east, west, east, west, east, 0, 0], [south, south, north, north, widest, widest, south, north])
 
 
 def _bin_labels(bins: Sequence[float], units: str) -> list[str]:
@@ -121,7 +127,7 @@ def choropleth(values: Mapping[str, object] | pd.Series, *, title: str, legend_t
         colour_of = {iso: colors[str(v)] for iso, v in values.items()}
         legend = [(c, colors[c]) for c in categories]
     if ax is None:
-        _, ax = plots.figure(figsize=(8, 4.4) if region == "world" else (8, 4.8))
+        _, ax = figure(region)
     rings, (bx, by) = _rings(region)
     faces = [colour_of.get(iso, NO_DATA) for iso, _ in rings]
     ax.add_collection(PolyCollection([r for _, r in rings], facecolors=faces, edgecolors="white", linewidths=0.3))
@@ -136,9 +142,17 @@ def choropleth(values: Mapping[str, object] | pd.Series, *, title: str, legend_t
               facecolor="white", edgecolor="#CCCCCC", **where)
     ax.set_title(title, loc="left")
     text = source if source.lower().startswith("source") else f"Source: {source}"
-    ax.figure.supxlabel(f"{text}. Outlines: Natural Earth 1:110m (today's borders).", x=0.01, ha="left",
-                        fontsize=8, color="#444444")
+    plots.source_line(ax.figure, f"{text}. Outlines: Natural Earth 1:110m (today's borders).")
     return ax
+
+
+def figure(region="world", width: float = 8):
+    """A new figure and axes sized to the map of ``region`` (no empty band above or below it):
+    the legend sits inside a world map and to the right of a regional one."""
+    bx, by = _extent(region)
+    aspect = (max(by) - min(by)) / (max(bx) - min(bx))
+    map_width = width if region == "world" else width - 2.8
+    return plots.figure(figsize=(width, max(3.2, round(map_width * aspect + 1.1, 1))))
 
 
 def membership_map(alliances: Sequence[str] = ("nato", "csto"), year: int = 2025, region="world", ax=None):

@@ -13,6 +13,8 @@ every figure its title, axis labels with units and a "Source: ..." line.
 
 from __future__ import annotations
 
+import textwrap
+
 import matplotlib.pyplot as plt
 from cycler import cycler
 from matplotlib.ticker import MaxNLocator
@@ -94,7 +96,12 @@ def finish(ax, *, title: str, xlabel: str, ylabel: str, source: str, legend: boo
         ax.legend()
     if xlabel.strip().lower().startswith("year"):
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-    text = source if source.lower().startswith("source") else f"Source: {source}"
-    # supxlabel takes part in the constrained layout, so the line never overlaps the axes
-    ax.figure.supxlabel(text, x=0.01, ha="left", fontsize=8, color="#444444")
+    source_line(ax.figure, source if source.lower().startswith("source") else f"Source: {source}")
     return ax
+
+
+def source_line(fig, text: str) -> None:
+    """``text`` under the figure, wrapped to its width (supxlabel takes part in the constrained
+    layout, so the line never overlaps the axes and is never cut off at the right)."""
+    fig.supxlabel(textwrap.fill(text, max(40, int(fig.get_figwidth() * 13))), x=0.01, ha="left", fontsize=8,
+                  color="#444444")
