@@ -579,7 +579,7 @@ def sandbox_available(engine: str = "bubblewrap", image: str | None = None) -> s
                 return why
     argv, _, _, stop = container_command(engine, [], 30, image=image)
     code = "import alliances, sys; print(alliances.__version__, sys.version_info[:2])"
-    argv = argv[:argv.index(image or ROOT_IMAGE) + 1] + (["python", "-I", "-c", code] if image else _entry(code=code))
+    argv = argv[:argv.index(image or ROOT_IMAGE) + 5] + (["python", "-I", "-c", code] if image else _entry(code=code))
     try:
         why, out = _probe(argv, engine)
     finally:
@@ -672,6 +672,9 @@ def container_command(engine: str, hide: list[Path], cpu_seconds: int, image: st
             "--tmpfs", f"/tmp:rw,size={SCRATCH},mode=1777", "--tmpfs", f"/scratch:rw,size={SCRATCH},mode=1777"]
     if engine == "podman":  # else it adds writable tmpfs of no set size on /run and /var/tmp
         argv.insert(argv.index("--read-only") + 1, "--read-only-tmpfs=false")
+        if profile := _podman_seccomp():
+            argv[argv.index("no-new-privileges") + 1:argv.index("no-new-privileges") + 1] = [
+                "--security-opt", f"seccomp={profile}"]
     if image is None:
         import alliances
         package, data = Path(alliances.__file__).resolve().parent, data_dir().resolve()
@@ -692,13 +695,50 @@ def container_command(engine: str, hide: list[Path], cpu_seconds: int, image: st
     for key, value in _worker_env(inside).items():
         if key not in ("PATH", "SYSTEMROOT"):
             argv += ["--env", f"{key}={value}"]
-    argv += [image or ROOT_IMAGE, *command]
+    # coreutils' timeout as the container's first process bounds its wall-clock life even if the
+    # grader is killed (student code cannot signal a namespace's init); no sandbox needs longer
+    argv += [image or ROOT_IMAGE, "timeout", "--signal", "KILL", f"{cpu_seconds}s", *command]
     client = {k: v for k, v in os.environ.items()}  # the engine's own settings (DOCKER_HOST, ...)
 
     def stop():
         subprocess.run([program, "rm", "--force", *(["--time", "0"] if engine == "podman" else []), name],
                        capture_output=True, timeout=60)
     return argv, client, None, stop
+
+
+PODMAN_SECCOMP = Path("/usr/share/containers/seccomp.json")  # Podman's default profile (containers-common)
+# Podman's default profile, unlike Docker's, lets a process without capabilities create user
+# namespaces (and so become "root" in one, reaching e.g. netfilter), mount and use kernel keys.
+_REFUSED = {"unshare", "setns", "mount", "umount", "umount2", "pivot_root", "keyctl", "add_key", "request_key",
+            "fsopen", "fsconfig", "fsmount", "fspick", "move_mount", "open_tree", "mount_setattr", "clone",
+            "clone3"}
+_NEW_NAMESPACES = 0x7E020000  # CLONE_NEWNS|NEWCGROUP|NEWUTS|NEWIPC|NEWUSER|NEWPID|NEWNET, as Docker's profile
+_SECCOMP: dict = {}
+
+
+def _podman_seccomp() -> str | None:
+    """A copy of Podman's default seccomp profile that refuses what Docker's refuses without
+    capabilities: new namespaces (``clone`` with namespace flags, ``unshare``, ``setns``; ``clone3``
+    answers "not implemented", so the C library falls back to ``clone``), mounts and kernel keys.
+    None where the default profile is not on this machine (e.g. a remote Podman)."""
+    if "path" not in _SECCOMP:
+        try:
+            profile = json.loads(PODMAN_SECCOMP.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            _SECCOMP["path"] = None
+            return None
+        rules = []
+        for rule in profile.get("syscalls", []):
+            rule["names"] = [n for n in rule.get("names", []) if n not in _REFUSED]
+            if rule["names"]:
+                rules.append(rule)
+        rules.append({"names": ["clone"], "action": "SCMP_ACT_ALLOW",
+                      "args": [{"index": 0, "value": _NEW_NAMESPACES, "valueTwo": 0, "op": "SCMP_CMP_MASKED_EQ"}]})
+        profile["syscalls"] = rules
+        folder = Path(tempfile.mkdtemp(prefix="alliances-seccomp-"))
+        (folder / "seccomp.json").write_text(json.dumps(profile), encoding="utf-8")
+        _SECCOMP["path"] = str(folder / "seccomp.json")
+    return _SECCOMP["path"]
 
 
 IMAGE_PINS = ("pandas", "numpy", "matplotlib", "ipywidgets", "ipython", "traitlets", "python-dateutil",
@@ -776,11 +816,27 @@ def _bwrap_args(binds, masks) -> list[str]:
     args = ["bwrap", "--unshare-all", "--die-with-parent", "--new-session", "--cap-drop", "ALL",
             "--proc", "/proc", "--dev", "/dev", "--size", str(SCRATCH), "--tmpfs", "/tmp",
             "--size", str(SCRATCH), "--tmpfs", "/scratch", "--chdir", "/scratch"]
+    if _bwrap_disables_userns():  # no nested user namespace (bubblewrap 0.8 and later)
+        args += ["--unshare-user", "--disable-userns"]
     for path in [*SYSTEM, *binds]:
         args += ["--ro-bind-try", str(path), str(path)]
     for path in masks:
         args += ["--tmpfs", str(path)]
     return args
+
+
+_USERNS: list = []
+
+
+def _bwrap_disables_userns() -> bool:
+    """Whether this bubblewrap can forbid the sandbox to create user namespaces (``--disable-userns``)."""
+    if not _USERNS:
+        try:
+            help_text = subprocess.run(["bwrap", "--help"], capture_output=True, text=True, timeout=30).stdout
+        except (OSError, subprocess.TimeoutExpired):
+            help_text = ""
+        _USERNS.append("--disable-userns" in help_text)
+    return _USERNS[0]
 
 
 def _cgroup_limits(name: str) -> list[Path]:

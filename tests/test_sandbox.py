@@ -200,6 +200,41 @@ def test_container_hides_the_host_and_blocks_the_network(container_engine, tmp_p
 
 
 
+@pytest.mark.parametrize("engine", ["bubblewrap", "podman", "docker"])
+def test_no_new_namespaces_inside_a_sandbox(engine, request):
+    """No sandbox lets student code make a user or network namespace (in one it would be "root"
+    and reach e.g. netfilter): bubblewrap with --disable-userns, Podman with Docker's rule in its
+    seccomp profile. Processes can still be started."""
+    if engine != "bubblewrap":
+        request.getfixturevalue(engine)
+    code = ("import ctypes, os\nlibc = ctypes.CDLL(None, use_errno=True)\n"
+            "print(libc.unshare(0x10000000), libc.unshare(0x40000000), libc.unshare(0x00020000))\n"
+            "pid = os.fork()\nif pid == 0:\n    os._exit(0)\nprint(os.waitpid(pid, 0)[1])")
+    argv, env, limit, stop = sandbox.sandbox_command(engine, [], 30)
+    argv = argv[:argv.index("-c")] + ["-c", code]
+    try:
+        done = subprocess.run(argv, env=env, preexec_fn=limit, capture_output=True, text=True, timeout=120)
+    finally:
+        if stop:
+            stop()
+    assert done.stdout.split() == ["-1", "-1", "-1", "0"], done.stderr
+
+
+def test_a_container_ends_by_itself_even_if_the_grader_is_killed(container_engine):
+    """Student code that ignores every signal and sleeps: the container still ends after its time
+    (the grader, killed, could not remove it), and a namespace's init cannot be killed from inside."""
+    argv, env, limit, stop = sandbox.container_command(container_engine, [], 3)
+    code = ("import os, signal, time\nfor s in (signal.SIGALRM, signal.SIGTERM, signal.SIGINT, signal.SIGHUP):\n"
+            "    signal.signal(s, signal.SIG_IGN)\nos.kill(1, signal.SIGKILL)\ntime.sleep(300)")
+    argv = argv[:argv.index("-c")] + ["-c", code]
+    started = time.monotonic()
+    try:
+        done = subprocess.run(argv, env=env, capture_output=True, text=True, timeout=120)
+    finally:
+        stop()
+    assert done.returncode == 137 and time.monotonic() - started < 60, (done.returncode, done.stderr)
+
+
 def test_a_hidden_folder_inside_a_mounted_one_is_empty(container_engine, tmp_path, monkeypatch):
     """A folder to hide (submissions, sources, the output) inside one the container mounts (here the
     data) is covered by an empty tmpfs. Podman copies what lies beneath into a tmpfs by default
@@ -288,7 +323,7 @@ def test_image_mode_runs_the_image_alone(tmp_path):
     """--image: no host folder is mounted; the image's own Python runs the package's sandbox."""
     argv, env, limit, stop = sandbox.container_command("docker", [tmp_path], 30, image="alliances-grader:test")
     assert "--mount" not in argv and argv[argv.index("alliances-grader:test") + 1:] == [
-        "python", "-I", "-m", "alliances.sandbox", "sandbox"]
+        "timeout", "--signal", "KILL", "30s", "python", "-I", "-m", "alliances.sandbox", "sandbox"]
     for flag, value in (("--network", "none"), ("--user", sandbox.NOBODY), ("--pull", "never"),
                         ("--pids-limit", str(sandbox.PIDS)), ("--cap-drop", "ALL")):
         assert argv[argv.index(flag) + 1] == value
