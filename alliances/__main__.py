@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import argparse
+import signal
 import subprocess
 import sys
 import warnings
@@ -61,8 +62,14 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _interrupt(*_):
+    raise KeyboardInterrupt
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    if argv is None:  # the command line: SIGTERM (a closed terminal, a killed job) stops as Ctrl-C does,
+        signal.signal(signal.SIGTERM, _interrupt)  # so every temporary folder is removed
     from .release import MarkupError, release
     try:
         if args.command == "release":

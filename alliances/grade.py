@@ -450,18 +450,26 @@ def grade(submissions_dir, source_dir, out_dir, timeout: int = 60, notebook_time
                                                    timeout, notebook_timeout, trusted, hide, engine, image)))
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()  # macOS: none
     jobs = max(1, jobs or cores or 1)
+    pool, kept = ProcessPoolExecutor(max_workers=min(jobs, max(1, len(todo)))), set()
+
+    def keep(done):
+        student, name, digest = futures[done]
+        rows = [list(r) for r in done.result()]
+        _write_json(results / student / f"{name}.json", {"submission": digest, "source": digests[name], "rows": rows})
+        kept.add(done)
+        if progress:
+            progress(student, name)
+
     try:
-        with ProcessPoolExecutor(max_workers=min(jobs, max(1, len(todo)))) as pool:
-            futures = {pool.submit(_job, args): key for key, args in todo}
-            for done in as_completed(futures):
-                student, name, digest = futures[done]
-                rows = [list(r) for r in done.result()]
-                _write_json(results / student / f"{name}.json",
-                            {"submission": digest, "source": digests[name], "rows": rows})
-                if progress:
-                    progress(student, name)
-    finally:  # what the ended workers left: a container the engine created after its worker gave up on it
-        if not trusted:
+        futures = {pool.submit(_job, args): key for key, args in todo}
+        for done in as_completed(futures):
+            keep(done)
+    finally:  # stopped (Ctrl-C, SIGTERM): the submissions in hand finish and are kept, no other starts
+        pool.shutdown(wait=True, cancel_futures=True)
+        for done in futures if "futures" in locals() else ():
+            if done not in kept and done.done() and not done.cancelled() and done.exception() is None:
+                keep(done)
+        if not trusted:  # what the ended workers left: a container created after its worker gave up on it
             sandbox.cleanup_containers(engine)
     _manual_template(out)
     return gradebook(out, roster=roster, fmt=fmt)

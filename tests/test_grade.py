@@ -8,6 +8,7 @@ import csv
 import hashlib
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -252,6 +253,32 @@ def test_cli_grade(tmp_path):
     assert "Graded 1 student(s)" in done.stdout
     assert (tmp_path / "grades" / "grades.csv").read_text().splitlines()[1:] == [
         f"ann,{SET},ex1,2,2,passed", f"ann,{SET},ex2,0,3,not answered"]
+
+
+def test_sigterm_stops_a_batch_cleanly(tmp_path):
+    """A grader stopped by SIGTERM finishes the submission in hand, starts no other, removes its
+    temporary folders (copies of submissions) and keeps what it graded for the resume."""
+    (tmp_path / "exercises").mkdir()
+    (tmp_path / "exercises" / f"{SET}.ipynb").write_bytes(FIXTURE.read_bytes())
+    for name in ("ann", "bob", "cy"):
+        (tmp_path / "subs" / name).mkdir(parents=True)
+        nbformat.write(student({"ex1-answer": "import time\ntime.sleep(3)\n" + EX1}),
+                       tmp_path / "subs" / name / f"{SET}.ipynb")
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    grader = subprocess.Popen([sys.executable, "-m", "alliances", "grade", "subs", "--timeout", "20", "--jobs", "1"],
+                              cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                              env={**os.environ, "TMPDIR": str(scratch)})
+    deadline = time.monotonic() + 60
+    while not list(scratch.glob("alliances-grade-*")) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    grader.send_signal(signal.SIGTERM)
+    out, err = grader.communicate(timeout=120)
+    assert grader.returncode == 130 and "interrupted" in err, err
+    assert not list(scratch.glob("alliances-grade-*"))
+    # kept: the one in hand and at most the one the pool had queued already; the third never started
+    assert 1 <= len(list((tmp_path / "grades" / ".results").glob("*/*.json"))) <= 2
+    assert not (tmp_path / "grades" / "grades.csv").exists()
 
 
 def test_cli_grade_missing_folder(tmp_path, monkeypatch, capsys):
