@@ -63,6 +63,7 @@ __all__ = ["grade", "grade_one", "gradebook", "OUTPUT_CAP", "SandboxMissing"]
 OUTPUT_CAP = sandbox.OUTPUT_CAP  # characters of printed output before "output capped" is noted
 FIELDS = ["student", "set", "exercise", "points", "max_points", "reason"]
 RESULTS = ".results"
+STARTUP = 120  # seconds a sandbox may take to start (a container on a slow engine), besides the cells' time
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 
 
@@ -211,6 +212,9 @@ def run(nb, source, tmp: Path, timeout: int, notebook_timeout: int, trusted: boo
         # directory when the container runs out of memory
         boxes.append(sandbox.Worker(argv, env, cwd=str(tmp / "sandbox") if trusted else str(tmp), preexec_fn=limit,
                                     stop=stop))
+        # wait for the sandbox to answer (a container may take seconds to start), so that its start
+        # does not count against the first cell's time limit
+        boxes[-1].request({"op": "get", "names": []}, max(1, min(STARTUP, left())))
         for j in done:
             boxes[-1].request({"op": "run", "source": nb.cells[j].source}, max(1, min(timeout, left())))
         return boxes[-1]

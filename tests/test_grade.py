@@ -255,6 +255,23 @@ def test_cli_grade(tmp_path):
         f"ann,{SET},ex1,2,2,passed", f"ann,{SET},ex2,0,3,not answered"]
 
 
+def test_a_slow_sandbox_start_does_not_count_against_the_first_cell(tmp_path, monkeypatch):
+    """A container can take seconds to start (Docker's vfs storage, a large image): that time is
+    not the student's, so an answer within the cell's limit still passes."""
+    command = sandbox.sandbox_command
+
+    def slow(*args, **kwargs):
+        argv, env, limit, stop = command(*args, **kwargs)
+        return ["sh", "-c", 'sleep 8; exec "$@"', "sh", *argv], env, limit, stop
+    monkeypatch.setattr(sandbox, "sandbox_command", slow)
+    source = release.read(FIXTURE)
+    path = tmp_path / "ann" / f"{SET}.ipynb"
+    path.parent.mkdir()
+    nbformat.write(student({"ex1-answer": EX1}), path)
+    rows = grade.grade_one(path, source, release.exercises(source, FIXTURE.name), timeout=2, engine="bubblewrap")
+    assert rows[0] == ("ex1", 2, 2, "passed")
+
+
 def test_sigterm_stops_a_batch_cleanly(tmp_path):
     """A grader stopped by SIGTERM finishes the submission in hand, starts no other, removes its
     temporary folders (copies of submissions) and keeps what it graded for the resume."""
