@@ -128,14 +128,18 @@ def test_sandbox_is_really_used():
     assert sandbox.find_sandbox("auto") == ("bubblewrap", ""), "bubblewrap must work here (.ci/run installs it)"
 
 
-# Podman grades the whole batch; Docker (the same command line) the attacks on the sandbox itself.
+# The containers grade the submissions whose grading depends on the sandbox (the others only reach
+# the checker, the same whatever the sandbox, or are never run: unreadable notebooks): Podman all
+# of those, Docker (the same command line) the attacks on the sandbox itself.
 ON_DOCKER = ("a-good", "g-crash", "h02-steal-key", "h03-fork-bomb", "h04-memory-bomb", "h05-network",
              "h07-loop", "h09-write-outside", "h10-kill-everything", "j-outside")
+ON_PODMAN = ON_DOCKER + ("f-loop", "h-sys-exit", "h06-sys-exit", "h08-flood", "h11-forge-protocol",
+                         "h12-slow-function", "h15-huge-value")
 
 
 def test_podman_sandbox_grades_like_bubblewrap(batch, podman, tmp_path):
     """Where bubblewrap is missing, a Podman container: the same rows, nothing written outside."""
-    grade_in_containers(batch, podman, sorted(p.name for p in batch["subs"].iterdir()), tmp_path)
+    grade_in_containers(batch, podman, ON_PODMAN, tmp_path)
 
 
 def test_docker_sandbox_grades_like_bubblewrap(batch, docker, tmp_path):
@@ -277,9 +281,10 @@ def test_sigterm_stops_a_batch_cleanly(tmp_path):
     temporary folders (copies of submissions) and keeps what it graded for the resume."""
     (tmp_path / "exercises").mkdir()
     (tmp_path / "exercises" / f"{SET}.ipynb").write_bytes(FIXTURE.read_bytes())
-    for name in ("ann", "bob", "cy"):
+    names = ("ann", "bob", "cy", "dee", "eve", "fay")
+    for name in names:
         (tmp_path / "subs" / name).mkdir(parents=True)
-        nbformat.write(student({"ex1-answer": "import time\ntime.sleep(3)\n" + EX1}),
+        nbformat.write(student({"ex1-answer": "import time\ntime.sleep(2)\n" + EX1}),
                        tmp_path / "subs" / name / f"{SET}.ipynb")
     scratch = tmp_path / "tmp"
     scratch.mkdir()
@@ -293,8 +298,9 @@ def test_sigterm_stops_a_batch_cleanly(tmp_path):
     out, err = grader.communicate(timeout=120)
     assert grader.returncode == 130 and "interrupted" in err, err
     assert not list(scratch.glob("alliances-grade-*"))
-    # kept: the one in hand and at most the one the pool had queued already; the third never started
-    assert 1 <= len(list((tmp_path / "grades" / ".results").glob("*/*.json"))) <= 2
+    # kept: the one in hand and those the pool had queued already (one, or more if the machine is
+    # slow to deliver the signal); the rest never started
+    assert 1 <= len(list((tmp_path / "grades" / ".results").glob("*/*.json"))) < len(names)
     assert not (tmp_path / "grades" / "grades.csv").exists()
 
 
