@@ -821,8 +821,10 @@ def _bwrap_args(binds, masks) -> list[str]:
     for path in [*SYSTEM, *binds]:
         args += ["--ro-bind-try", str(path), str(path)]
     for path in masks:
-        args += ["--tmpfs", str(path)]
-    return args
+        args += ["--size", "4096", "--tmpfs", str(path), "--remount-ro", str(path)]
+    # bubblewrap's own root and /dev are tmpfs of no set size, writable by default (memory a student
+    # could fill): read-only, so only /tmp, /scratch and /dev/shm, each of SCRATCH bytes, take writes
+    return args + ["--size", str(SCRATCH), "--tmpfs", "/dev/shm", "--remount-ro", "/dev", "--remount-ro", "/"]
 
 
 _USERNS: list = []

@@ -207,6 +207,7 @@ def test_no_new_namespaces_inside_a_sandbox(engine, request):
     seccomp profile. Processes can still be started."""
     if engine != "bubblewrap":
         request.getfixturevalue(engine)
+    assert sandbox.find_sandbox(engine)[0] == engine  # (and makes the containers' empty image)
     code = ("import ctypes, os\nlibc = ctypes.CDLL(None, use_errno=True)\n"
             "print(libc.unshare(0x10000000), libc.unshare(0x40000000), libc.unshare(0x00020000))\n"
             "pid = os.fork()\nif pid == 0:\n    os._exit(0)\nprint(os.waitpid(pid, 0)[1])")
@@ -223,6 +224,7 @@ def test_no_new_namespaces_inside_a_sandbox(engine, request):
 def test_a_container_ends_by_itself_even_if_the_grader_is_killed(container_engine):
     """Student code that ignores every signal and sleeps: the container still ends after its time
     (the grader, killed, could not remove it), and a namespace's init cannot be killed from inside."""
+    assert sandbox.find_sandbox(container_engine)[0] == container_engine  # (and makes the empty image)
     argv, env, limit, stop = sandbox.container_command(container_engine, [], 3)
     code = ("import os, signal, time\nfor s in (signal.SIGALRM, signal.SIGTERM, signal.SIGINT, signal.SIGHUP):\n"
             "    signal.signal(s, signal.SIG_IGN)\nos.kill(1, signal.SIGKILL)\ntime.sleep(300)")
@@ -233,6 +235,30 @@ def test_a_container_ends_by_itself_even_if_the_grader_is_killed(container_engin
     finally:
         stop()
     assert done.returncode == 137 and time.monotonic() - started < 60, (done.returncode, done.stderr)
+
+
+@pytest.mark.parametrize("engine", ["bubblewrap", "podman", "docker"])
+def test_only_small_scratch_places_take_writes(engine, request):
+    """Nothing but /scratch, /tmp and /dev/shm is writable, each a tmpfs of a few MB: bubblewrap's
+    own root and /dev are tmpfs of no set size, which student code could otherwise fill with
+    gigabytes of the grading machine's memory."""
+    if engine != "bubblewrap":
+        request.getfixturevalue(engine)
+    assert sandbox.find_sandbox(engine)[0] == engine  # (and makes the containers' empty image)
+    code = ("import os\nfor place in ('/x', '/etc/x', '/usr/x', '/dev/x', '/scratch/x', '/tmp/x', '/dev/shm/x'):\n"
+            "    try:\n        open(place, 'wb').write(b'x'); print('wrote', place)\n"
+            "    except OSError:\n        print('refused', place)\n"
+            "n = 0\ntry:\n    for i in range(8):\n        open(f'/dev/shm/big{i}', 'wb').write(b'x' * 30_000_000); n += 1\n"
+            "except OSError:\n    pass\nprint(n)")
+    argv, env, limit, stop = sandbox.sandbox_command(engine, [], 30)
+    argv = argv[:argv.index("-c")] + ["-c", code]
+    try:
+        done = subprocess.run(argv, env=env, preexec_fn=limit, capture_output=True, text=True, timeout=120)
+    finally:
+        if stop:
+            stop()
+    assert done.stdout.splitlines() == ["refused /x", "refused /etc/x", "refused /usr/x", "refused /dev/x",
+                                        "wrote /scratch/x", "wrote /tmp/x", "wrote /dev/shm/x", "2"], done.stderr
 
 
 def test_a_hidden_folder_inside_a_mounted_one_is_empty(container_engine, tmp_path, monkeypatch):
