@@ -464,13 +464,14 @@ def grade(submissions_dir, source_dir, out_dir, timeout: int = 60, notebook_time
         if progress:
             progress(student, name)
 
+    futures = {}
     try:
         futures = {pool.submit(_job, args): key for key, args in todo}
         for done in as_completed(futures):
             keep(done)
     finally:  # stopped (Ctrl-C, SIGTERM): the submissions in hand finish and are kept, no other starts
         pool.shutdown(wait=True, cancel_futures=True)
-        for done in futures if "futures" in locals() else ():
+        for done in futures:
             if done not in kept and done.done() and not done.cancelled() and done.exception() is None:
                 keep(done)
         if not trusted:  # what the ended workers left: a container created after its worker gave up on it

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import base64
 import datetime
+import functools
 import hashlib
 import io
 import itertools
@@ -579,7 +580,8 @@ def sandbox_available(engine: str = "bubblewrap", image: str | None = None) -> s
                 return why
     argv, _, _, stop = container_command(engine, [], 30, image=image)
     code = "import alliances, sys; print(alliances.__version__, sys.version_info[:2])"
-    argv = argv[:argv.index(image or ROOT_IMAGE) + 5] + (["python", "-I", "-c", code] if image else _entry(code=code))
+    argv = argv[:argv.index(image or ROOT_IMAGE) + 1 + len(_lifetime(30))] + (
+        ["python", "-I", "-c", code] if image else _entry(code=code))
     try:
         why, out = _probe(argv, engine)
     finally:
@@ -651,6 +653,12 @@ def _alive(pid: int) -> bool:
     return True
 
 
+def _lifetime(seconds: int) -> list[str]:
+    """The container's first process: coreutils' timeout bounds its wall-clock life even if the
+    grader is killed (student code cannot signal a namespace's init); no sandbox needs longer."""
+    return ["timeout", "--signal", "KILL", f"{seconds}s"]
+
+
 def container_command(engine: str, hide: list[Path], cpu_seconds: int, image: str | None = None):
     """(argv, env, preexec_fn, stop) that start a sandbox worker in a Podman or Docker container.
 
@@ -695,10 +703,8 @@ def container_command(engine: str, hide: list[Path], cpu_seconds: int, image: st
     for key, value in _worker_env(inside).items():
         if key not in ("PATH", "SYSTEMROOT"):
             argv += ["--env", f"{key}={value}"]
-    # coreutils' timeout as the container's first process bounds its wall-clock life even if the
-    # grader is killed (student code cannot signal a namespace's init); no sandbox needs longer
-    argv += [image or ROOT_IMAGE, "timeout", "--signal", "KILL", f"{cpu_seconds}s", *command]
-    client = {k: v for k, v in os.environ.items()}  # the engine's own settings (DOCKER_HOST, ...)
+    argv += [image or ROOT_IMAGE, *_lifetime(cpu_seconds), *command]
+    client = dict(os.environ)  # the engine's own settings (DOCKER_HOST, ...)
 
     def stop():
         subprocess.run([program, "rm", "--force", *(["--time", "0"] if engine == "podman" else []), name],
@@ -713,32 +719,27 @@ _REFUSED = {"unshare", "setns", "mount", "umount", "umount2", "pivot_root", "key
             "fsopen", "fsconfig", "fsmount", "fspick", "move_mount", "open_tree", "mount_setattr", "clone",
             "clone3"}
 _NEW_NAMESPACES = 0x7E020000  # CLONE_NEWNS|NEWCGROUP|NEWUTS|NEWIPC|NEWUSER|NEWPID|NEWNET, as Docker's profile
-_SECCOMP: dict = {}
-
-
+@functools.lru_cache(maxsize=None)
 def _podman_seccomp() -> str | None:
     """A copy of Podman's default seccomp profile that refuses what Docker's refuses without
     capabilities: new namespaces (``clone`` with namespace flags, ``unshare``, ``setns``; ``clone3``
     answers "not implemented", so the C library falls back to ``clone``), mounts and kernel keys.
     None where the default profile is not on this machine (e.g. a remote Podman)."""
-    if "path" not in _SECCOMP:
-        try:
-            profile = json.loads(PODMAN_SECCOMP.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            _SECCOMP["path"] = None
-            return None
-        rules = []
-        for rule in profile.get("syscalls", []):
-            rule["names"] = [n for n in rule.get("names", []) if n not in _REFUSED]
-            if rule["names"]:
-                rules.append(rule)
-        rules.append({"names": ["clone"], "action": "SCMP_ACT_ALLOW",
-                      "args": [{"index": 0, "value": _NEW_NAMESPACES, "valueTwo": 0, "op": "SCMP_CMP_MASKED_EQ"}]})
-        profile["syscalls"] = rules
-        folder = Path(tempfile.mkdtemp(prefix="alliances-seccomp-"))
-        (folder / "seccomp.json").write_text(json.dumps(profile), encoding="utf-8")
-        _SECCOMP["path"] = str(folder / "seccomp.json")
-    return _SECCOMP["path"]
+    try:
+        profile = json.loads(PODMAN_SECCOMP.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    rules = []
+    for rule in profile.get("syscalls", []):
+        rule["names"] = [n for n in rule.get("names", []) if n not in _REFUSED]
+        if rule["names"]:
+            rules.append(rule)
+    rules.append({"names": ["clone"], "action": "SCMP_ACT_ALLOW",
+                  "args": [{"index": 0, "value": _NEW_NAMESPACES, "valueTwo": 0, "op": "SCMP_CMP_MASKED_EQ"}]})
+    profile["syscalls"] = rules
+    folder = Path(tempfile.mkdtemp(prefix="alliances-seccomp-"))
+    (folder / "seccomp.json").write_text(json.dumps(profile), encoding="utf-8")
+    return str(folder / "seccomp.json")
 
 
 IMAGE_PINS = ("pandas", "numpy", "matplotlib", "ipywidgets", "ipython", "traitlets", "python-dateutil",
@@ -827,18 +828,14 @@ def _bwrap_args(binds, masks) -> list[str]:
     return args + ["--size", str(SCRATCH), "--tmpfs", "/dev/shm", "--remount-ro", "/dev", "--remount-ro", "/"]
 
 
-_USERNS: list = []
-
-
+@functools.lru_cache(maxsize=None)
 def _bwrap_disables_userns() -> bool:
     """Whether this bubblewrap can forbid the sandbox to create user namespaces (``--disable-userns``)."""
-    if not _USERNS:
-        try:
-            help_text = subprocess.run(["bwrap", "--help"], capture_output=True, text=True, timeout=30).stdout
-        except (OSError, subprocess.TimeoutExpired):
-            help_text = ""
-        _USERNS.append("--disable-userns" in help_text)
-    return _USERNS[0]
+    try:
+        help_text = subprocess.run(["bwrap", "--help"], capture_output=True, text=True, timeout=30).stdout
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+    return "--disable-userns" in help_text
 
 
 def _cgroup_limits(name: str) -> list[Path]:

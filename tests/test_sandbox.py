@@ -108,18 +108,36 @@ def test_axes_are_described_and_redrawn():
     plt.close(got.figure)
 
 
+def run_code(command, code, timeout=120):
+    """Run ``code`` with a sandbox command (argv, env, preexec_fn, stop) in place of the worker;
+    the container, if any, is removed afterwards."""
+    argv, env, limit, stop = command
+    try:
+        return subprocess.run(argv[:argv.index("-c")] + ["-c", code], env=env, preexec_fn=limit,
+                              capture_output=True, text=True, timeout=timeout)
+    finally:
+        if stop:
+            stop()
+
+
+def ready(engine, request):
+    """``engine`` working (a container engine from its fixture), its empty image made."""
+    if engine != "bubblewrap":
+        request.getfixturevalue(engine)
+    assert sandbox.find_sandbox(engine)[0] == engine
+
+
 def test_bubblewrap_hides_the_host_and_blocks_the_network(tmp_path):
     assert sandbox.sandbox_available() is None
     secret = tmp_path / "secret.txt"
     secret.write_text("key")
-    argv, env, limit = sandbox.bwrap_command([tmp_path], 30)
+    command = (*sandbox.bwrap_command([tmp_path], 30), None)
     code = ("import os, socket\nfrom pathlib import Path\n"
             f"print(Path({str(secret)!r}).exists(), os.getuid() == 0 and Path('/root/.bash_history').exists())\n"
             "try:\n    socket.create_connection(('1.1.1.1', 53), timeout=3); print('net')\n"
             "except OSError:\n    print('no net')\n"
             "print(sorted(p for p in os.listdir('/proc') if p.isdigit()))")
-    argv = argv[:argv.index("-c")] + ["-c", code]
-    done = subprocess.run(argv, env=env, preexec_fn=limit, capture_output=True, text=True, timeout=60)
+    done = run_code(command, code, timeout=60)
     lines = done.stdout.splitlines()
     assert lines[:2] == ["False False", "no net"], done.stderr
     assert len(eval(lines[2])) <= 3  # only the sandbox's own processes are visible
@@ -177,7 +195,8 @@ def test_container_hides_the_host_and_blocks_the_network(container_engine, tmp_p
     assert sandbox.find_sandbox(container_engine)[0] == container_engine
     secret, hidden = tmp_path / "secret.txt", data.data_dir()  # mounted for the sandbox, unless hidden
     secret.write_text("key")
-    argv, env, limit, stop = sandbox.container_command(container_engine, [tmp_path, hidden], 30)
+    command = sandbox.container_command(container_engine, [tmp_path, hidden], 30)
+    argv, limit = command[0], command[2]
     assert limit is None and "--network" in argv and argv[argv.index("--network") + 1] == "none"
     code = ("import os, socket\nfrom pathlib import Path\n"
             f"print(Path({str(secret)!r}).exists(), os.listdir({str(hidden)!r}), os.getuid())\n"
@@ -187,11 +206,7 @@ def test_container_hides_the_host_and_blocks_the_network(container_engine, tmp_p
             "    try:\n        Path(place).write_text('x'); print('wrote', place)\n"
             "    except OSError:\n        print('refused', place)\n"
             "print(sorted(p for p in os.listdir('/proc') if p.isdigit()))")
-    argv = argv[:argv.index("-c")] + ["-c", code]
-    try:
-        done = subprocess.run(argv, env=env, capture_output=True, text=True, timeout=120)
-    finally:
-        stop()
+    done = run_code(command, code)
     lines = done.stdout.splitlines()
     # podman mounts writable tmpfs of no set size on /run and /var/tmp of a read-only container unless told not to
     assert lines[:6] == ["False [] 65534", "no net", "refused /usr/x", "refused /run/x", "refused /var/tmp/x",
@@ -205,19 +220,11 @@ def test_no_new_namespaces_inside_a_sandbox(engine, request):
     """No sandbox lets student code make a user or network namespace (in one it would be "root"
     and reach e.g. netfilter): bubblewrap with --disable-userns, Podman with Docker's rule in its
     seccomp profile. Processes can still be started."""
-    if engine != "bubblewrap":
-        request.getfixturevalue(engine)
-    assert sandbox.find_sandbox(engine)[0] == engine  # (and makes the containers' empty image)
+    ready(engine, request)
     code = ("import ctypes, os\nlibc = ctypes.CDLL(None, use_errno=True)\n"
             "print(libc.unshare(0x10000000), libc.unshare(0x40000000), libc.unshare(0x00020000))\n"
             "pid = os.fork()\nif pid == 0:\n    os._exit(0)\nprint(os.waitpid(pid, 0)[1])")
-    argv, env, limit, stop = sandbox.sandbox_command(engine, [], 30)
-    argv = argv[:argv.index("-c")] + ["-c", code]
-    try:
-        done = subprocess.run(argv, env=env, preexec_fn=limit, capture_output=True, text=True, timeout=120)
-    finally:
-        if stop:
-            stop()
+    done = run_code(sandbox.sandbox_command(engine, [], 30), code)
     assert done.stdout.split() == ["-1", "-1", "-1", "0"], done.stderr
 
 
@@ -225,15 +232,10 @@ def test_a_container_ends_by_itself_even_if_the_grader_is_killed(container_engin
     """Student code that ignores every signal and sleeps: the container still ends after its time
     (the grader, killed, could not remove it), and a namespace's init cannot be killed from inside."""
     assert sandbox.find_sandbox(container_engine)[0] == container_engine  # (and makes the empty image)
-    argv, env, limit, stop = sandbox.container_command(container_engine, [], 3)
     code = ("import os, signal, time\nfor s in (signal.SIGALRM, signal.SIGTERM, signal.SIGINT, signal.SIGHUP):\n"
             "    signal.signal(s, signal.SIG_IGN)\nos.kill(1, signal.SIGKILL)\ntime.sleep(300)")
-    argv = argv[:argv.index("-c")] + ["-c", code]
     started = time.monotonic()
-    try:
-        done = subprocess.run(argv, env=env, capture_output=True, text=True, timeout=120)
-    finally:
-        stop()
+    done = run_code(sandbox.container_command(container_engine, [], 3), code)
     assert done.returncode == 137 and time.monotonic() - started < 60, (done.returncode, done.stderr)
 
 
@@ -242,21 +244,13 @@ def test_only_small_scratch_places_take_writes(engine, request):
     """Nothing but /scratch, /tmp and /dev/shm is writable, each a tmpfs of a few MB: bubblewrap's
     own root and /dev are tmpfs of no set size, which student code could otherwise fill with
     gigabytes of the grading machine's memory."""
-    if engine != "bubblewrap":
-        request.getfixturevalue(engine)
-    assert sandbox.find_sandbox(engine)[0] == engine  # (and makes the containers' empty image)
+    ready(engine, request)
     code = ("import os\nfor place in ('/x', '/etc/x', '/usr/x', '/dev/x', '/scratch/x', '/tmp/x', '/dev/shm/x'):\n"
             "    try:\n        open(place, 'wb').write(b'x'); print('wrote', place)\n"
             "    except OSError:\n        print('refused', place)\n"
             "n = 0\ntry:\n    for i in range(8):\n        open(f'/dev/shm/big{i}', 'wb').write(b'x' * 30_000_000); n += 1\n"
             "except OSError:\n    pass\nprint(n)")
-    argv, env, limit, stop = sandbox.sandbox_command(engine, [], 30)
-    argv = argv[:argv.index("-c")] + ["-c", code]
-    try:
-        done = subprocess.run(argv, env=env, preexec_fn=limit, capture_output=True, text=True, timeout=120)
-    finally:
-        if stop:
-            stop()
+    done = run_code(sandbox.sandbox_command(engine, [], 30), code)
     assert done.stdout.splitlines() == ["refused /x", "refused /etc/x", "refused /usr/x", "refused /dev/x",
                                         "wrote /scratch/x", "wrote /tmp/x", "wrote /dev/shm/x", "2"], done.stderr
 
@@ -272,12 +266,8 @@ def test_a_hidden_folder_inside_a_mounted_one_is_empty(container_engine, tmp_pat
     (keys / "key.txt").write_text("n_founders = 3")
     (keys / "big.txt").write_text("x" * 100_000)
     monkeypatch.setenv(data.ENV_VAR, str(folder))
-    argv, env, limit, stop = sandbox.container_command(container_engine, [keys], 30)
-    argv = argv[:argv.index("-c")] + ["-c", f"import os; print(sorted(os.listdir({str(folder)!r})), os.listdir({str(keys)!r}))"]
-    try:
-        done = subprocess.run(argv, env=env, capture_output=True, text=True, timeout=120)
-    finally:
-        stop()
+    done = run_code(sandbox.container_command(container_engine, [keys], 30),
+                    f"import os; print(sorted(os.listdir({str(folder)!r})), os.listdir({str(keys)!r}))")
     assert done.stdout.splitlines() == ["['datapackage.json', 'keys'] []"], done.stderr
 
 def test_a_stopped_container_is_removed(container_engine):
