@@ -11,13 +11,14 @@ missing or damaged file fails with a message that names the file and the fix.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
+
+from .hashing import sha256
 
 __all__ = [
     "DataError",
@@ -103,14 +104,6 @@ def resource_names() -> list[str]:
     return [r["name"] for r in _package(str(data_dir()))["resources"]]
 
 
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
-
-
 _PANDAS_TYPES = {"integer": "Int64", "number": "float64", "string": "string", "boolean": "boolean"}
 
 
@@ -121,7 +114,7 @@ def _load_cached(root: str, name: str, mtime: float) -> pd.DataFrame:
     if not path.is_file():
         raise DataError(f"The data file data/{res['path']} is missing. {_FIX}")
     expected = res.get("hash", "").removeprefix("sha256:")
-    if expected and _sha256(path) != expected:
+    if expected and sha256(path) != expected:
         raise DataError(
             f"The data file data/{res['path']} has been changed or damaged "
             f"(its SHA-256 does not match data/datapackage.json). {_FIX}"

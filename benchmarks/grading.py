@@ -21,7 +21,9 @@ from pathlib import Path
 
 import nbformat
 
-from alliances import grade, release
+from alliances.grading import release
+from alliances.grading.batch import grade
+from alliances.grading.run import _sandbox
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -40,7 +42,7 @@ def make_class(folder: Path, name: str, students: int) -> None:
 
 def timed(subs: Path, name: str, out: Path, jobs: int, engine: str = "auto", image: str | None = None) -> float:
     start = time.perf_counter()
-    grade.grade(subs, ROOT / "exercises", out, jobs=jobs, force=True, engine=engine, image=image)
+    grade(subs, ROOT / "exercises", out, jobs=jobs, force=True, engine=engine, image=image)
     return time.perf_counter() - start
 
 
@@ -66,7 +68,7 @@ def main() -> None:
           f"| --jobs 1 | {n} | {serial:.0f} | {n / serial:.2f} | {n / serial:.2f} |\n"
           f"| --jobs {args.jobs} | {n} | {parallel:.0f} | {n / parallel:.2f} | {n / parallel / args.jobs:.2f} |\n\n"
           f"Speed-up {serial / parallel:.2f} x on {args.jobs} processes ({os.cpu_count()} cores, load average up to "
-          f"{load:.1f}); serial and parallel grades.csv identical: {same}. Sandbox: {grade._sandbox(*box)}"
+          f"{load:.1f}); serial and parallel grades.csv identical: {same}. Sandbox: {_sandbox(*box)}"
           f"{' image ' + args.image if args.image else ''}.")
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import nbformat
 
-from alliances import release
+from alliances.grading import release
 
 FIXTURE = Path(__file__).parent / "fixtures" / "problem-set-demo.ipynb"
 SET = "problem-set-demo"

@@ -17,7 +17,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from alliances import grade, release, sandbox
+from alliances.grading.batch import grade
+from alliances.grading import release, run, sandboxes
 from alliances.__main__ import main
 
 sys.path.insert(0, str(Path(__file__).parent))
@@ -113,7 +114,7 @@ def batch(tmp_path_factory):
     deserve = hostile.write(subs, source / f"{SET}.ipynb", subs / "a-good" / f"{SET}.ipynb",
                             targets=[root / "grades" / "grades.csv"])
     before, started = digests(subs), time.monotonic()
-    rows = grade.grade(subs, source, root / "grades", timeout=5, jobs=2)
+    rows = grade(subs, source, root / "grades", timeout=5, jobs=2)
     return dict(root=root, subs=subs, out=root / "grades", rows=rows, before=before, outside=outside,
                 deserve=deserve, seconds=time.monotonic() - started)
 
@@ -125,7 +126,7 @@ def test_grades_csv_rows_exactly(batch):
 
 
 def test_sandbox_is_really_used():
-    assert sandbox.find_sandbox("auto") == ("bubblewrap", ""), "bubblewrap must work here (.ci/run installs it)"
+    assert sandboxes.find_sandbox("auto") == ("bubblewrap", ""), "bubblewrap must work here (.ci/run installs it)"
 
 
 # The containers grade the submissions whose grading depends on the sandbox (the others only reach
@@ -149,7 +150,7 @@ def test_docker_sandbox_grades_like_bubblewrap(batch, docker, tmp_path):
 def grade_in_containers(batch, container_engine, picked, tmp_path):
     for student in picked:
         shutil.copytree(batch["subs"] / student, tmp_path / "subs" / student)
-    rows = grade.grade(tmp_path / "subs", batch["root"] / "exercises", tmp_path / "out", timeout=5, jobs=2,
+    rows = grade(tmp_path / "subs", batch["root"] / "exercises", tmp_path / "out", timeout=5, jobs=2,
                        engine=container_engine)
     assert rows == [r for r in batch["rows"] if r["student"] in picked]
     assert not batch["outside"].exists() and not (Path.cwd() / "relative.txt").exists()
@@ -184,7 +185,7 @@ def test_serial_grading_gives_the_same_rows(batch, tmp_path):
     picked = ("a-good", "c-wrong-types", "h01-patch-checks", "h12-slow-function")
     for student in picked:
         shutil.copytree(batch["subs"] / student, tmp_path / "subs" / student)
-    rows = grade.grade(tmp_path / "subs", batch["root"] / "exercises", tmp_path / "out", timeout=5, jobs=1)
+    rows = grade(tmp_path / "subs", batch["root"] / "exercises", tmp_path / "out", timeout=5, jobs=1)
     assert rows == [r for r in batch["rows"] if r["student"] in picked]
 
 
@@ -193,19 +194,19 @@ def test_trusted_mode_still_keeps_the_checks_out_of_reach(batch, tmp_path):
     picked = ("a-good", "d-blank", "h01-patch-checks")
     for student in picked:
         shutil.copytree(batch["subs"] / student, tmp_path / "subs" / student)
-    rows = grade.grade(tmp_path / "subs", batch["root"] / "exercises", tmp_path / "out", timeout=5, trusted=True)
+    rows = grade(tmp_path / "subs", batch["root"] / "exercises", tmp_path / "out", timeout=5, trusted=True)
     assert rows == [r for r in batch["rows"] if r["student"] in picked]
 
 
 def test_finished_batch_is_not_overwritten_and_an_interrupted_one_resumes(batch, tmp_path):
     with pytest.raises(FileExistsError, match="--force"):
-        grade.grade(batch["subs"], batch["root"] / "exercises", batch["out"])
+        grade(batch["subs"], batch["root"] / "exercises", batch["out"])
     out = tmp_path / "grades"
     shutil.copytree(batch["out"], out)
     (out / "grades.csv").unlink()
     (out / ".results" / "b-partial" / f"{SET}.json").unlink()  # as if stopped before b-partial
     regraded = []
-    rows = grade.grade(batch["subs"], batch["root"] / "exercises", out, timeout=5, jobs=1,
+    rows = grade(batch["subs"], batch["root"] / "exercises", out, timeout=5, jobs=1,
                        progress=lambda s, n: regraded.append(s))
     assert regraded == ["b-partial"]
     assert rows == batch["rows"]
@@ -232,16 +233,16 @@ def test_files_written_by_student_code(batch):
 
 def test_missing_folders_are_reported(tmp_path):
     with pytest.raises(FileNotFoundError, match="no folder"):
-        grade.grade(tmp_path / "nope", FIXTURE.parent, tmp_path / "out")
+        grade(tmp_path / "nope", FIXTURE.parent, tmp_path / "out")
     (tmp_path / "subs" / "ann").mkdir(parents=True)
     with pytest.raises(FileNotFoundError, match="no submissions"):
-        grade.grade(tmp_path / "subs", FIXTURE.parent, tmp_path / "out")
+        grade(tmp_path / "subs", FIXTURE.parent, tmp_path / "out")
 
 
 def test_unknown_problem_set_gets_a_row(tmp_path):
     (tmp_path / "subs" / "ann").mkdir(parents=True)
     (tmp_path / "subs" / "ann" / "problem-set-9.ipynb").write_text("{}")
-    rows = grade.grade(tmp_path / "subs", FIXTURE.parent, tmp_path / "out")
+    rows = grade(tmp_path / "subs", FIXTURE.parent, tmp_path / "out")
     assert rows == [{"student": "ann", "set": "problem-set-9", "exercise": "", "points": 0, "max_points": 0,
                      "reason": f"no problem set problem-set-9.ipynb in {FIXTURE.parent.as_posix()}"}]
 
@@ -262,17 +263,17 @@ def test_cli_grade(tmp_path):
 def test_a_slow_sandbox_start_does_not_count_against_the_first_cell(tmp_path, monkeypatch):
     """A container can take seconds to start (Docker's vfs storage, a large image): that time is
     not the student's, so an answer within the cell's limit still passes."""
-    command = sandbox.sandbox_command
+    command = sandboxes.sandbox_command
 
     def slow(*args, **kwargs):
         argv, env, limit, stop = command(*args, **kwargs)
         return ["sh", "-c", 'sleep 8; exec "$@"', "sh", *argv], env, limit, stop
-    monkeypatch.setattr(sandbox, "sandbox_command", slow)
+    monkeypatch.setattr(sandboxes, "sandbox_command", slow)
     source = release.read(FIXTURE)
     path = tmp_path / "ann" / f"{SET}.ipynb"
     path.parent.mkdir()
     nbformat.write(student({"ex1-answer": EX1}), path)
-    rows = grade.grade_one(path, source, release.exercises(source, FIXTURE.name), timeout=2, engine="bubblewrap")
+    rows = run.grade_one(path, source, release.exercises(source, FIXTURE.name), timeout=2, engine="bubblewrap")
     assert rows[0] == ("ex1", 2, 2, "passed")
 
 
@@ -316,5 +317,5 @@ def test_grading_runs_where_os_has_no_cpu_affinity(tmp_path, monkeypatch):
     monkeypatch.delattr(os, "sched_getaffinity", raising=False)
     (tmp_path / "subs" / "ann").mkdir(parents=True)
     (tmp_path / "subs" / "ann" / "problem-set-9.ipynb").write_text("{}")
-    rows = grade.grade(tmp_path / "subs", FIXTURE.parent, tmp_path / "out")
+    rows = grade(tmp_path / "subs", FIXTURE.parent, tmp_path / "out")
     assert [r["reason"] for r in rows] == [f"no problem set problem-set-9.ipynb in {FIXTURE.parent.as_posix()}"]

@@ -8,7 +8,7 @@ import json
 
 import pytest
 
-from alliances import grade
+from alliances.grading import gradebook
 from alliances.__main__ import main
 
 RESULTS = {
@@ -28,7 +28,7 @@ def out(tmp_path):
         path = tmp_path / ".results" / student / f"{name}.json"
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps({"submission": "x", "source": "y", "rows": rows}))
-    grade._manual_template(tmp_path)
+    gradebook._manual_template(tmp_path)
     (tmp_path / "roster.csv").write_text(ROSTER)
     return tmp_path
 
@@ -39,13 +39,13 @@ def read(path):
 
 
 def test_plain_gradebook_has_totals_and_pending_points(out):
-    grade.gradebook(out)
+    gradebook.gradebook(out)
     assert read(out / "gradebook.csv") == [["student", "ps1", "ps2", "total", "pending"],
                                            ["ann", "2", "4", "6", "2"], ["bob", "5", "0", "5", "2"]]
 
 
 def test_feedback_separates_earned_pending_and_maximum(out):
-    grade.gradebook(out)
+    gradebook.gradebook(out)
     text = (out / "feedback" / "ann" / "ps1.md").read_text()
     assert "**Score so far: 2 points earned, 2 points pending hand grading, maximum 7 points**" in text
     assert "| essay | pending / 2 | graded by hand |" in text
@@ -81,7 +81,7 @@ def test_bad_hand_grades_are_refused_with_the_line(out, line, needle, capsys):
 
 
 def test_canvas_format(out):
-    grade.gradebook(out, roster=out / "roster.csv", fmt="canvas")
+    gradebook.gradebook(out, roster=out / "roster.csv", fmt="canvas")
     assert read(out / "gradebook-canvas.csv") == [
         ["Student", "ID", "SIS User ID", "SIS Login ID", "Section", "ps1", "ps2"],
         ["Points Possible", "", "", "", "", "7", "4"],
@@ -90,26 +90,26 @@ def test_canvas_format(out):
 
 
 def test_moodle_format(out):
-    grade.gradebook(out, roster=out / "roster.csv", fmt="moodle")
+    gradebook.gradebook(out, roster=out / "roster.csv", fmt="moodle")
     assert read(out / "gradebook-moodle.csv") == [["Email address", "ps1", "ps2"],
                                                   ["ann@example.edu", "2", "4"], ["bob@example.edu", "5", "0"]]
 
 
 def test_plain_gradebook_carries_roster_columns(out):
-    grade.gradebook(out, roster=out / "roster.csv")
+    gradebook.gradebook(out, roster=out / "roster.csv")
     assert read(out / "gradebook.csv")[0] == ["student", "email", "id", "name", "section", "sis_login_id",
                                               "sis_user_id", "ps1", "ps2", "total", "pending"]
 
 
 def test_lms_formats_need_a_complete_roster(out):
     with pytest.raises(ValueError, match="needs --roster"):
-        grade.gradebook(out, fmt="canvas")
+        gradebook.gradebook(out, fmt="canvas")
     (out / "short.csv").write_text("folder,email\nann,ann@example.edu\n")
     with pytest.raises(ValueError, match="no row for: bob"):
-        grade.gradebook(out, roster=out / "short.csv", fmt="moodle")
+        gradebook.gradebook(out, roster=out / "short.csv", fmt="moodle")
     (out / "bad.csv").write_text("student,email\nann,a@b\n")
     with pytest.raises(ValueError, match="'folder' column"):
-        grade.gradebook(out, roster=out / "bad.csv", fmt="moodle")
+        gradebook.gradebook(out, roster=out / "bad.csv", fmt="moodle")
 
 
 def test_no_results_is_a_clear_error(tmp_path, capsys):

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from alliances import release
+from alliances.grading import release
 
 ROOT = Path(__file__).resolve().parents[1]
 SET = "ps2-alliances-today"

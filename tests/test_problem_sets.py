@@ -16,7 +16,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from alliances import grade, release
+from alliances.grading import markup, release, run
 
 ROOT = Path(__file__).resolve().parents[1]
 SOURCE = ROOT / "exercises"
@@ -94,7 +94,7 @@ def _grade_job(job):
     subs, student, name = job
     found = release.exercises(source(name), name)
     return [(student, name, *row) for row in
-            grade.grade_one(Path(subs) / student / f"{name}.ipynb", source(name), found, timeout=60)]
+            run.grade_one(Path(subs) / student / f"{name}.ipynb", source(name), found, timeout=60)]
 
 
 @pytest.fixture(scope="module")
@@ -106,7 +106,7 @@ def graded(tmp_path_factory):
         blank = release.student_version(key, name)
         wrong = release.student_version(key, name)
         for i, cell in enumerate(wrong.cells):
-            cell.source = WRONG[name].get(release.cell_key(cell, i), cell.source)
+            cell.source = WRONG[name].get(markup.cell_key(cell, i), cell.source)
         for student, nb in (("key", key), ("blank", blank), ("wrong", wrong)):
             (subs / student).mkdir(exist_ok=True)
             nbformat.write(nb, subs / student / f"{name}.ipynb")
@@ -140,7 +140,7 @@ def _visible_run(name):
     from nbclient import NotebookClient
 
     nb = source(name)
-    setup = next(c for c in nb.cells if release.meta(c).get("grade_id") == "setup")
+    setup = next(c for c in nb.cells if markup.meta(c).get("grade_id") == "setup")
     cells, tags = [nbformat.v4.new_code_cell(setup.source)], ["setup"]
     answer_of, check_of = {}, {}
     for ex in auto_exercises(name):

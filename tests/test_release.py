@@ -9,7 +9,7 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-from alliances import release
+from alliances.grading import markup, release
 from alliances.__main__ import main
 
 FIXTURE = Path(__file__).parent / "fixtures" / "problem-set-demo.ipynb"
@@ -113,7 +113,7 @@ def bad(*cells):
     (new_code_cell("assert True", metadata={"nbgrader": {"grade": True, "points": 2}}), 'needs a "grade_id"'),
 ])
 def test_markup_errors_name_notebook_and_cell(cell, needle):
-    with pytest.raises(release.MarkupError) as err:
+    with pytest.raises(markup.MarkupError) as err:
         release.student_version(bad(cell), "ps1.ipynb")
     assert "ps1.ipynb, cell 2" in str(err.value) and needle in str(err.value), str(err.value)
 
@@ -137,7 +137,7 @@ def test_release_writes_nothing_when_markup_is_wrong(tmp_path):
     src.mkdir()
     (src / "good.ipynb").write_bytes(FIXTURE.read_bytes())
     nbformat.write(bad(new_code_cell("### BEGIN SOLUTION\nx = 1")), src / "broken.ipynb")
-    with pytest.raises(release.MarkupError, match=r"broken\.ipynb, cell 2"):
+    with pytest.raises(markup.MarkupError, match=r"broken\.ipynb, cell 2"):
         release.release(src, tmp_path / "out")
     assert not (tmp_path / "out").exists()
 
@@ -188,6 +188,6 @@ def test_release_warns_when_answers_may_show(tmp_path, monkeypatch, capsys):
 
 def test_duplicate_grade_ids_are_reported():
     meta = {"nbgrader": {"grade": True, "points": 1, "grade_id": "t"}}
-    with pytest.raises(release.MarkupError, match=r"ps\.ipynb, cell 3 .*'t' is also used by cell 2"):
+    with pytest.raises(markup.MarkupError, match=r"ps\.ipynb, cell 3 .*'t' is also used by cell 2"):
         release.exercises(bad(new_code_cell("assert 1", metadata=meta), new_code_cell("assert 2", metadata=meta)),
                           "ps.ipynb")

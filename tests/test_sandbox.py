@@ -16,7 +16,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from alliances import data, grade, sandbox
+from alliances import data
+from alliances.grading.batch import grade
+from alliances.grading import client, limits, protocol, release, run, sandboxes
+from alliances.grading.sandboxes import containers
 from alliances.__main__ import main
 
 matplotlib.use("Agg")
@@ -24,8 +27,8 @@ matplotlib.use("Agg")
 
 def roundtrip(value, call=None):
     functions = {}
-    data = json.loads(json.dumps(sandbox.encode(value, functions)))
-    return sandbox.decode(data, call), functions
+    data = json.loads(json.dumps(protocol.encode(value, functions)))
+    return protocol.decode(data, call), functions
 
 
 @pytest.mark.parametrize("value", [
@@ -82,7 +85,7 @@ def test_other_objects_are_unsupported_not_executed():
         def __eq__(self, other):
             return True
     got, _ = roundtrip(Sneaky())
-    assert isinstance(got, sandbox.Unsupported) and got != 1 and "Sneaky" in repr(got)
+    assert isinstance(got, protocol.Unsupported) and got != 1 and "Sneaky" in repr(got)
 
 
 def test_subclasses_leave_as_plain_values():
@@ -124,14 +127,14 @@ def ready(engine, request):
     """``engine`` working (a container engine from its fixture), its empty image made."""
     if engine != "bubblewrap":
         request.getfixturevalue(engine)
-    assert sandbox.find_sandbox(engine)[0] == engine
+    assert sandboxes.find_sandbox(engine)[0] == engine
 
 
 def test_bubblewrap_hides_the_host_and_blocks_the_network(tmp_path):
-    assert sandbox.sandbox_available() is None
+    assert sandboxes.sandbox_available() is None
     secret = tmp_path / "secret.txt"
     secret.write_text("key")
-    command = (*sandbox.bwrap_command([tmp_path], 30), None)
+    command = (*sandboxes.bwrap_command([tmp_path], 30), None)
     code = ("import os, socket\nfrom pathlib import Path\n"
             f"print(Path({str(secret)!r}).exists(), os.getuid() == 0 and Path('/root/.bash_history').exists())\n"
             "try:\n    socket.create_connection(('1.1.1.1', 53), timeout=3); print('net')\n"
@@ -145,13 +148,13 @@ def test_bubblewrap_hides_the_host_and_blocks_the_network(tmp_path):
 
 def test_grading_refuses_without_a_sandbox(tmp_path, monkeypatch, capsys):
     none = "bubblewrap (bwrap) is not installed; podman (podman) is not installed; docker (docker) is not installed"
-    monkeypatch.setattr(grade, "_SANDBOXES", {("auto", None): (None, none)})
+    monkeypatch.setattr(run, "_SANDBOXES", {("auto", None): (None, none)})
     (tmp_path / "src").mkdir()
     (tmp_path / "src" / "ps.ipynb").write_text("{}")
     (tmp_path / "subs" / "ann").mkdir(parents=True)
     (tmp_path / "subs" / "ann" / "ps.ipynb").write_text("{}")
-    with pytest.raises(grade.SandboxMissing, match="--trusted"):
-        grade.grade(tmp_path / "subs", tmp_path / "src", tmp_path / "out")
+    with pytest.raises(run.SandboxMissing, match="--trusted"):
+        grade(tmp_path / "subs", tmp_path / "src", tmp_path / "out")
     assert main(["grade", str(tmp_path / "subs"), "--source", str(tmp_path / "src"),
                  "--out", str(tmp_path / "out")]) == 1
     err = capsys.readouterr().err
@@ -162,40 +165,40 @@ def test_grading_refuses_without_a_sandbox(tmp_path, monkeypatch, capsys):
 def _without(monkeypatch, *programs):
     """As if ``programs`` were not installed."""
     which = shutil.which
-    monkeypatch.setattr(sandbox.shutil, "which", lambda name, *a, **k: None if name in programs else which(name, *a, **k))
+    monkeypatch.setattr(shutil, "which", lambda name, *a, **k: None if name in programs else which(name, *a, **k))
 
 
 def test_auto_takes_the_first_sandbox_that_works(monkeypatch, podman, docker):
-    assert sandbox.find_sandbox("auto") == ("bubblewrap", "")
+    assert sandboxes.find_sandbox("auto") == ("bubblewrap", "")
     _without(monkeypatch, "bwrap")
-    assert sandbox.find_sandbox("auto") == ("podman", "bubblewrap (bwrap) is not installed")
+    assert sandboxes.find_sandbox("auto") == ("podman", "bubblewrap (bwrap) is not installed")
     _without(monkeypatch, "bwrap", "podman")
-    assert sandbox.find_sandbox("auto") == ("docker", "bubblewrap (bwrap) is not installed; "
+    assert sandboxes.find_sandbox("auto") == ("docker", "bubblewrap (bwrap) is not installed; "
                                                       "podman (podman) is not installed")
     _without(monkeypatch, "bwrap", "podman", "docker")
-    assert sandbox.find_sandbox("auto")[0] is None
-    assert sandbox.find_sandbox("docker") == (None, "docker (docker) is not installed")
-    assert sandbox.find_sandbox("nspawn")[0] is None
+    assert sandboxes.find_sandbox("auto")[0] is None
+    assert sandboxes.find_sandbox("docker") == (None, "docker (docker) is not installed")
+    assert sandboxes.find_sandbox("nspawn")[0] is None
 
 
 def test_an_engine_that_does_not_run_is_reported_with_its_own_error(monkeypatch, tmp_path):
     """A docker client without a daemon (as on many machines) is not a sandbox."""
     monkeypatch.setenv("DOCKER_HOST", f"unix://{tmp_path}/no-daemon.sock")
-    found, why = sandbox.find_sandbox("docker")
+    found, why = sandboxes.find_sandbox("docker")
     assert found is None and why.startswith("docker does not run here:") and "no-daemon.sock" in why
 
 
 def test_an_image_without_this_package_is_refused(container_engine):
-    found, why = sandbox.find_sandbox(container_engine, image=sandbox.ROOT_IMAGE)  # empty: no Python at all
+    found, why = sandboxes.find_sandbox(container_engine, image=containers.ROOT_IMAGE)  # empty: no Python at all
     assert found is None and why.startswith(f"{container_engine} does not run here:")
-    assert sandbox.find_sandbox("bubblewrap", image="any")[0] is None
+    assert sandboxes.find_sandbox("bubblewrap", image="any")[0] is None
 
 
 def test_container_hides_the_host_and_blocks_the_network(container_engine, tmp_path):
-    assert sandbox.find_sandbox(container_engine)[0] == container_engine
+    assert sandboxes.find_sandbox(container_engine)[0] == container_engine
     secret, hidden = tmp_path / "secret.txt", data.data_dir()  # mounted for the sandbox, unless hidden
     secret.write_text("key")
-    command = sandbox.container_command(container_engine, [tmp_path, hidden], 30)
+    command = sandboxes.container_command(container_engine, [tmp_path, hidden], 30)
     argv, limit = command[0], command[2]
     assert limit is None and "--network" in argv and argv[argv.index("--network") + 1] == "none"
     code = ("import os, socket\nfrom pathlib import Path\n"
@@ -224,18 +227,18 @@ def test_no_new_namespaces_inside_a_sandbox(engine, request):
     code = ("import ctypes, os\nlibc = ctypes.CDLL(None, use_errno=True)\n"
             "print(libc.unshare(0x10000000), libc.unshare(0x40000000), libc.unshare(0x00020000))\n"
             "pid = os.fork()\nif pid == 0:\n    os._exit(0)\nprint(os.waitpid(pid, 0)[1])")
-    done = run_code(sandbox.sandbox_command(engine, [], 30), code)
+    done = run_code(sandboxes.sandbox_command(engine, [], 30), code)
     assert done.stdout.split() == ["-1", "-1", "-1", "0"], done.stderr
 
 
 def test_a_container_ends_by_itself_even_if_the_grader_is_killed(container_engine):
     """Student code that ignores every signal and sleeps: the container still ends after its time
     (the grader, killed, could not remove it), and a namespace's init cannot be killed from inside."""
-    assert sandbox.find_sandbox(container_engine)[0] == container_engine  # (and makes the empty image)
+    assert sandboxes.find_sandbox(container_engine)[0] == container_engine  # (and makes the empty image)
     code = ("import os, signal, time\nfor s in (signal.SIGALRM, signal.SIGTERM, signal.SIGINT, signal.SIGHUP):\n"
             "    signal.signal(s, signal.SIG_IGN)\nos.kill(1, signal.SIGKILL)\ntime.sleep(300)")
     started = time.monotonic()
-    done = run_code(sandbox.container_command(container_engine, [], 3), code)
+    done = run_code(sandboxes.container_command(container_engine, [], 3), code)
     assert done.returncode == 137 and time.monotonic() - started < 60, (done.returncode, done.stderr)
 
 
@@ -250,7 +253,7 @@ def test_only_small_scratch_places_take_writes(engine, request):
             "    except OSError:\n        print('refused', place)\n"
             "n = 0\ntry:\n    for i in range(8):\n        open(f'/dev/shm/big{i}', 'wb').write(b'x' * 30_000_000); n += 1\n"
             "except OSError:\n    pass\nprint(n)")
-    done = run_code(sandbox.sandbox_command(engine, [], 30), code)
+    done = run_code(sandboxes.sandbox_command(engine, [], 30), code)
     assert done.stdout.splitlines() == ["refused /x", "refused /etc/x", "refused /usr/x", "refused /dev/x",
                                         "wrote /scratch/x", "wrote /tmp/x", "wrote /dev/shm/x", "2"], done.stderr
 
@@ -259,14 +262,14 @@ def test_a_hidden_folder_inside_a_mounted_one_is_empty(container_engine, tmp_pat
     """A folder to hide (submissions, sources, the output) inside one the container mounts (here the
     data) is covered by an empty tmpfs. Podman copies what lies beneath into a tmpfs by default
     (tmpcopyup): a small key could be read, and a folder larger than the tmpfs stopped every container."""
-    assert sandbox.find_sandbox(container_engine)[0] == container_engine  # makes the empty image
+    assert sandboxes.find_sandbox(container_engine)[0] == container_engine  # makes the empty image
     folder, keys = tmp_path / "data", tmp_path / "data" / "keys"
     keys.mkdir(parents=True)
     (folder / "datapackage.json").write_bytes((data.data_dir() / "datapackage.json").read_bytes())
     (keys / "key.txt").write_text("n_founders = 3")
     (keys / "big.txt").write_text("x" * 100_000)
     monkeypatch.setenv(data.ENV_VAR, str(folder))
-    done = run_code(sandbox.container_command(container_engine, [keys], 30),
+    done = run_code(sandboxes.container_command(container_engine, [keys], 30),
                     f"import os; print(sorted(os.listdir({str(folder)!r})), os.listdir({str(keys)!r}))")
     assert done.stdout.splitlines() == ["['datapackage.json', 'keys'] []"], done.stderr
 
@@ -278,9 +281,9 @@ def test_a_stopped_container_is_removed(container_engine):
                              capture_output=True, text=True, check=True).stdout.split()
         return {n for n in out if n.startswith("alliances-sandbox-")}
 
-    assert sandbox.find_sandbox(container_engine)[0] == container_engine  # makes the empty image
-    argv, env, limit, stop = sandbox.container_command(container_engine, [], 30)
-    worker = sandbox.Worker(argv, env, stop=stop)
+    assert sandboxes.find_sandbox(container_engine)[0] == container_engine  # makes the empty image
+    argv, env, limit, stop = sandboxes.container_command(container_engine, [], 30)
+    worker = client.Worker(argv, env, stop=stop)
     worker.send({"op": "run", "source": "while True:\n    pass", "timeout": 600})
     time.sleep(1)
     assert argv[argv.index("--name") + 1] in names()
@@ -292,18 +295,18 @@ def test_only_containers_of_dead_graders_here_are_cleaned_up(container_engine, m
     """At the start of a batch, containers of a grader of this machine that died are removed; those
     of a grader still running (another batch) or of another machine or PID namespace sharing the
     engine are left alone, also where no /proc shows the processes (macOS, the image mode's home)."""
-    assert sandbox.find_sandbox(container_engine)[0] == container_engine  # makes the empty image
-    here = sandbox._machine()
+    assert sandboxes.find_sandbox(container_engine)[0] == container_engine  # makes the empty image
+    here = containers._machine()
     orphan, running = f"alliances-sandbox-{here}-999999999-0-dead", f"alliances-sandbox-{here}-{os.getpid()}-0-live"
     elsewhere = f"alliances-sandbox-{'0' * 8 if here != '0' * 8 else '1' * 8}-999999999-0-else"
     made = [orphan, running, elsewhere]
     for name in made:
-        subprocess.run([container_engine, "create", "--name", name, sandbox.ROOT_IMAGE, "true"],
+        subprocess.run([container_engine, "create", "--name", name, containers.ROOT_IMAGE, "true"],
                        capture_output=True, check=True)
     exists = Path.exists
     monkeypatch.setattr(Path, "exists", lambda self: not str(self).startswith("/proc/") and exists(self))
     try:
-        sandbox.cleanup_containers(container_engine)
+        sandboxes.cleanup_containers(container_engine)
         left = subprocess.run([container_engine, "ps", "--all", "--format", "{{.Names}}"],
                               capture_output=True, text=True, check=True).stdout.split()
         assert {n for n in left if n in made} == {running, elsewhere}
@@ -314,36 +317,36 @@ def test_only_containers_of_dead_graders_here_are_cleaned_up(container_engine, m
 
 def test_warm_checker_is_reused_and_reset_between_submissions():
     """One checker per grading process: nothing of one submission stays for the next."""
-    first = sandbox.warm_checker()
+    first = client.warm_checker()
     assert first.request({"op": "run", "source": "leak = 42\nimport matplotlib.pyplot as plt\nplt.figure()"},
                          30)["status"] == "ok"
-    sandbox.release_checker(first)
-    second = sandbox.warm_checker()
+    client.release_checker(first)
+    second = client.warm_checker()
     assert second is first  # reused: no new Python start, imports or data loading
     reply = second.request({"op": "run", "source": "leak"}, 30)
     assert reply["status"] == "error" and reply["ename"] == "NameError"
     reply = second.request({"op": "run", "source": "import matplotlib.pyplot as plt\nassert not plt.get_fignums()"}, 30)
     assert reply["status"] == "ok", reply
-    sandbox.release_checker(second, reuse=False)  # after an unexpected error: closed, and replaced
+    client.release_checker(second, reuse=False)  # after an unexpected error: closed, and replaced
     assert second.proc.poll() is not None and not second.home.exists()
-    third = sandbox.warm_checker()
+    third = client.warm_checker()
     assert third is not second and third.proc.poll() is None
     third.close()  # killed, as a timeout kills it: the next checker removes its folder
-    fourth = sandbox.warm_checker()
+    fourth = client.warm_checker()
     assert not third.home.exists()
-    sandbox.release_checker(fourth, reuse=False)
+    client.release_checker(fourth, reuse=False)
     assert not fourth.home.exists()
 
 
 def test_image_mode_runs_the_image_alone(tmp_path):
     """--image: no host folder is mounted; the image's own Python runs the package's sandbox."""
-    argv, env, limit, stop = sandbox.container_command("docker", [tmp_path], 30, image="alliances-grader:test")
+    argv, env, limit, stop = sandboxes.container_command("docker", [tmp_path], 30, image="alliances-grader:test")
     assert "--mount" not in argv and argv[argv.index("alliances-grader:test") + 1:] == [
-        "timeout", "--signal", "KILL", "30s", "python", "-I", "-m", "alliances.sandbox", "sandbox"]
-    for flag, value in (("--network", "none"), ("--user", sandbox.NOBODY), ("--pull", "never"),
-                        ("--pids-limit", str(sandbox.PIDS)), ("--cap-drop", "ALL")):
+        "timeout", "--signal", "KILL", "30s", "python", "-I", "-m", "alliances.grading.worker", "sandbox"]
+    for flag, value in (("--network", "none"), ("--user", containers.NOBODY), ("--pull", "never"),
+                        ("--pids-limit", str(limits.PIDS)), ("--cap-drop", "ALL")):
         assert argv[argv.index(flag) + 1] == value
-    assert "--read-only" in argv and f"ALLIANCES_ADDRESS_SPACE={sandbox.MEMORY}" in argv
+    assert "--read-only" in argv and f"ALLIANCES_ADDRESS_SPACE={limits.MEMORY}" in argv
 
 
 def test_image_build_context_pins_the_graders_versions(tmp_path):
@@ -354,16 +357,19 @@ def test_image_build_context_pins_the_graders_versions(tmp_path):
     assert main(["image", "--context", str(tmp_path / "ctx"), "--base", "example.org/python:3"]) == 0
     ctx = tmp_path / "ctx"
     text = (ctx / "Containerfile").read_text()
-    assert text.splitlines()[3] == "FROM example.org/python:3" and "USER 65534:65534" in text
+    assert text.splitlines()[3:5] == ["ARG BASE=example.org/python:3", "FROM ${BASE}"] and "USER 65534:65534" in text
+    # the recipe is the package's own file (shipped in the wheel), only the base image filled in
+    recipe = (Path(alliances.__file__).parent / "grading" / "sandboxes" / "Containerfile").read_text()
+    assert text == recipe.replace(f"ARG BASE={containers.BASE}", "ARG BASE=example.org/python:3")
     pins = (ctx / "requirements.txt").read_text().split()
-    assert pins == [f"{name}=={version(name)}" for name in sandbox.IMAGE_PINS]
+    assert pins == [f"{name}=={version(name)}" for name in containers.IMAGE_PINS]
     package = Path(alliances.__file__).parent
     assert sorted(p.name for p in (ctx / "alliances").glob("*.py")) == sorted(p.name for p in package.glob("*.py"))
     assert (ctx / "alliances" / "_data" / "datapackage.json").read_bytes() == \
         (data.data_dir() / "datapackage.json").read_bytes()
     assert not list(ctx.rglob("__pycache__"))
-    default = sandbox.image_context(tmp_path / "default")
-    assert f"FROM docker.io/library/python:{sys.version_info[0]}.{sys.version_info[1]}-slim" in \
+    default = sandboxes.image_context(tmp_path / "default")
+    assert f"ARG BASE=docker.io/library/python:{sys.version_info[0]}.{sys.version_info[1]}-slim\n" in \
         (default / "Containerfile").read_text()
 
 
@@ -377,11 +383,11 @@ def test_checker_memory_is_limited(tmp_path):
     """Decoding an answer can take far more memory than the answer's few bytes (a one-element array
     of dtype <U500000000 is 2 GB): the checker runs under the sandbox's address-space limit, so
     such a value becomes unsupported instead of exhausting the grading machine's memory."""
-    checker = sandbox.checker(tmp_path)
+    checker = client.checker(tmp_path)
     try:
         reply = checker.request({"op": "run", "source": "import resource\nlimit = resource.getrlimit(resource.RLIMIT_AS)"}, 30)
         assert reply["status"] == "ok", reply
-        reply = checker.request({"op": "run", "source": f"assert limit == ({sandbox.MEMORY}, {sandbox.MEMORY}), limit"}, 30)
+        reply = checker.request({"op": "run", "source": f"assert limit == ({limits.MEMORY}, {limits.MEMORY}), limit"}, 30)
         assert reply["status"] == "ok", reply  # checked first: without the limit the next step would take 4 GB
         huge = {"__t": "ndarray", "dtype": "<U500000000", "v": ["a", "b"]}  # 4 GB
         assert checker.request({"op": "set", "values": {"answer": huge}}, 60)["status"] == "ok"
@@ -408,9 +414,8 @@ n_founders = 3
 def test_a_container_out_of_memory_writes_nothing_where_the_grader_runs(podman, tmp_path, monkeypatch):
     """Podman's conmon creates an empty file "oom" in its working directory when a container runs out
     of memory: the grader starts the engine in the submission's temporary folder, not where it runs."""
-    from alliances import release
     fixture = Path(__file__).parent / "fixtures" / "problem-set-demo.ipynb"
-    monkeypatch.setattr(sandbox, "MEMORY", 1024 ** 3)  # three children of 600 MB are then too many
+    monkeypatch.setattr(limits, "MEMORY", 1024 ** 3)  # three children of 600 MB are then too many
     nb = release.student_version(release.read(fixture))
     next(c for c in nb.cells if c.get("id") == "ex1-answer").source = OUT_OF_MEMORY
     (tmp_path / "subs" / "ann").mkdir(parents=True)
@@ -419,7 +424,7 @@ def test_a_container_out_of_memory_writes_nothing_where_the_grader_runs(podman, 
     (tmp_path / "here").mkdir()
     monkeypatch.chdir(tmp_path / "here")
     source = release.read(fixture)
-    rows = grade.grade_one(path, source, release.exercises(source), timeout=20, engine="podman")
+    rows = run.grade_one(path, source, release.exercises(source), timeout=20, engine="podman")
     assert [r[0] for r in rows] == ["ex1", "ex2"] and not rows[0][3].startswith("grader error"), rows
     assert list((tmp_path / "here").iterdir()) == []
 
@@ -427,18 +432,17 @@ def test_a_container_out_of_memory_writes_nothing_where_the_grader_runs(podman, 
 def test_containers_left_during_a_batch_are_removed_at_its_end(podman, tmp_path):
     """A container the engine finishes creating after its grader gave up on it (a slow start, a timeout)
     is never started nor removed by its worker: the batch removes what its ended workers left."""
-    from alliances import release
     fixture = Path(__file__).parent / "fixtures" / "problem-set-demo.ipynb"
     (tmp_path / "src").mkdir()
     (tmp_path / "src" / fixture.name).write_bytes(fixture.read_bytes())
     (tmp_path / "subs" / "ann").mkdir(parents=True)
     (tmp_path / "subs" / "ann" / fixture.name).write_text(json.dumps(release.student_version(release.read(fixture))))
-    left = f"alliances-sandbox-{sandbox._machine()}-999999999-0-left"  # as a worker that has ended left it
+    left = f"alliances-sandbox-{containers._machine()}-999999999-0-left"  # as a worker that has ended left it
 
     def leave(student, name):
-        subprocess.run(["podman", "create", "--name", left, sandbox.ROOT_IMAGE, "true"], capture_output=True, check=True)
+        subprocess.run(["podman", "create", "--name", left, containers.ROOT_IMAGE, "true"], capture_output=True, check=True)
     try:
-        rows = grade.grade(tmp_path / "subs", tmp_path / "src", tmp_path / "out", timeout=10, jobs=1,
+        rows = grade(tmp_path / "subs", tmp_path / "src", tmp_path / "out", timeout=10, jobs=1,
                            engine="podman", progress=leave)
         assert [r["reason"] for r in rows] == ["not answered", "not answered"]
         names = subprocess.run(["podman", "ps", "--all", "--format", "{{.Names}}"], capture_output=True, text=True).stdout

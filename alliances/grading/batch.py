@@ -1,0 +1,113 @@
+"""Grade a batch: every submission of every student on several processes, resumable."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from pathlib import Path
+
+from ..hashing import sha256
+from . import paths, sandboxes
+from .gradebook import _manual_template, gradebook
+from .markup import exercises
+from .paths import read, sources
+from .run import _sandbox, grade_one
+
+
+def _write_json(path: Path, data) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(json.dumps(data), encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def _job(args):
+    path, source_path, timeout, notebook_timeout, trusted, hide, engine, image = args
+    source = read(source_path)
+    found = exercises(source, Path(source_path).name)
+    return grade_one(None if path is None else Path(path), source, found, timeout, notebook_timeout,
+                     trusted, hide, engine, image)
+
+
+def grade(submissions_dir, source_dir="exercises", out_dir="grades", timeout: int = 60, notebook_timeout: int | None = None,
+          jobs: int | None = None, trusted: bool = False, force: bool = False, roster=None,
+          fmt: str = "plain", progress=None, engine: str = "auto", image: str | None = None):
+    """Grade every ``submissions_dir/<student>/<set>.ipynb`` on ``jobs`` processes; write the outputs.
+
+    ``timeout``: seconds per cell; ``notebook_timeout``: seconds per notebook (default 5 x
+    timeout). A student without a notebook for a set someone submitted gets "not submitted".
+    Each graded submission is kept in ``out_dir/.results`` at once, so an interrupted batch
+    resumes where it stopped; a finished batch (``grades.csv`` exists) is graded again only with
+    ``force``. ``engine``/``image``: the sandbox (see the module's docstring). Returns the rows
+    written to ``out_dir/grades.csv`` as dicts.
+    """
+    subs, out = Path(submissions_dir), Path(out_dir)
+    if not subs.is_dir():
+        raise FileNotFoundError(f"There is no folder {subs} with submissions.")
+    known = sources(source_dir)
+    students = sorted(d.name for d in subs.iterdir() if d.is_dir() and not d.name.startswith("."))
+    handed = {(s, p.stem): p for s in students for p in sorted((subs / s).glob("*.ipynb"))}
+    if not handed:
+        raise FileNotFoundError(f"There are no submissions in {subs} (expected {subs}/<student>/<set>.ipynb).")
+    if (out / paths.GRADES).exists() and not force:
+        raise FileExistsError(f"{out} already holds a finished batch (grades.csv). Use --force to grade "
+                              f"again, or 'python -m alliances gradebook {out}' to recompute totals.")
+    if not trusted:
+        engine = _sandbox(engine, image)
+        sandboxes.cleanup_cgroups()
+        sandboxes.cleanup_containers(engine)
+    results = out / paths.RESULTS
+    if force and results.exists():
+        shutil.rmtree(results)
+    out.mkdir(parents=True, exist_ok=True)
+    sets = sorted({s for _, s in handed})
+    digests = {s: sha256(known[s]) for s in sets if s in known}
+    hide = tuple(p.resolve() for p in (subs, Path(source_dir), out))
+    todo = []
+    for student in students:
+        for name in sets:
+            path, where = handed.get((student, name)), paths.result_file(out, student, name)
+            if name not in known and path is None:
+                continue
+            digest = sha256(path) if path is not None else None
+            if where.exists():
+                try:
+                    kept = json.loads(where.read_text(encoding="utf-8"))
+                    if kept.get("submission") == digest and kept.get("source") == digests.get(name):
+                        continue
+                except ValueError:
+                    pass
+            if name not in known:
+                _write_json(where, {"submission": digest, "source": None, "rows": [
+                    ["", 0, 0, f"no problem set {name}.ipynb in {Path(source_dir).as_posix()}"]]})
+                continue
+            todo.append(((student, name, digest), (None if path is None else str(path), str(known[name]),
+                                                   timeout, notebook_timeout, trusted, hide, engine, image)))
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()  # macOS: none
+    jobs = max(1, jobs or cores or 1)
+    pool, kept = ProcessPoolExecutor(max_workers=min(jobs, max(1, len(todo)))), set()
+
+    def keep(done):
+        student, name, digest = futures[done]
+        rows = [list(r) for r in done.result()]
+        _write_json(paths.result_file(out, student, name), {"submission": digest, "source": digests[name], "rows": rows})
+        kept.add(done)
+        if progress:
+            progress(student, name)
+
+    futures = {}
+    try:
+        futures = {pool.submit(_job, args): key for key, args in todo}
+        for done in as_completed(futures):
+            keep(done)
+    finally:  # stopped (Ctrl-C, SIGTERM): the submissions in hand finish and are kept, no other starts
+        pool.shutdown(wait=True, cancel_futures=True)
+        for done in futures:
+            if done not in kept and done.done() and not done.cancelled() and done.exception() is None:
+                keep(done)
+        if not trusted:  # what the ended workers left: a container created after its worker gave up on it
+            sandboxes.cleanup_containers(engine)
+    _manual_template(out)
+    return gradebook(out, roster=roster, fmt=fmt)
