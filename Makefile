@@ -18,36 +18,36 @@ $(STAMP): requirements.txt pyproject.toml
 
 # Notebooks are executed first on both cores into jupyter-cache (the cache Jupyter Book reads);
 # the build then re-executes only what is still missing and fails on any error. The cache keys
-# on code only, so tools/book_cache.py first clears it (and the rendered pages) whenever any
+# on code only, so `python -m alliances.publish cache` first clears it (and the rendered pages) whenever any
 # file in data/ changed since the last build: no page can show numbers from old data.
 CACHE := _build/.jupyter_cache
 
 book: $(STAMP)
 	mkdir -p _build
-	$(BIN)/python tools/book_cache.py _build data
+	$(BIN)/python -m alliances.publish cache _build data
 	yes | $(BIN)/jcache notebook -p $(CACHE) add book/*.ipynb > /dev/null
 	$(BIN)/jcache project -p $(CACHE) execute --executor local-parallel --timeout 120 --verbosity WARNING
 	$(BIN)/jupyter-book build . -W -n --keep-going
-	$(BIN)/python tools/lite_site.py
+	$(BIN)/python -m alliances.publish lite
 	@echo "Open _build/html/index.html in a browser (JupyterLite: _build/html/lite, served over http)."
 
-# The student edition: every solution removed (tools/student_edition.py) -> _build/student/_build/html
+# The student web book: every solution removed (alliances/publish/student_book.py) -> _build/student/_build/html
 student-book: $(STAMP)
-	$(BIN)/python tools/student_edition.py _build/student
+	$(BIN)/python -m alliances.publish student-book _build/student
 
-# The PDF editions (tools/pdf_edition.py: the built pages printed by headless Chromium, offline):
+# The PDF editions (alliances/publish/pdf.py: the built pages printed by headless Chromium, offline):
 # full (solutions at the end of each chapter) and student (no solutions), into _build/pdf and
 # _build/html/pdf, where the web book's landing page links to them.
 pdf: book student-book
-	$(BIN)/python tools/pdf_edition.py --variant full
-	$(BIN)/python tools/pdf_edition.py --variant student
+	$(BIN)/python -m alliances.publish pdf --variant full
+	$(BIN)/python -m alliances.publish pdf --variant student
 	mkdir -p _build/html/pdf && cp _build/pdf/*.pdf _build/html/pdf/
 
 test: $(STAMP)
 	bash tools/provision.sh
 	$(BIN)/python -m pytest
 
-# The student notebooks (the notebook edition the book build writes, alliances/edition.py) are
+# The student notebooks (the notebook edition the book build writes, alliances/publish/notebooks.py) are
 # copied into the git-ignored working folder $(WORK) only where a file is not there yet, so a
 # rebuild or `git pull` never overwrites a student's answers. Fresh copy: delete the file, rerun.
 WORK    ?= my-notebooks
@@ -55,7 +55,7 @@ EDITION ?= _build/html/notebooks/student
 
 workspace: $(STAMP)
 	@test -d $(EDITION) || $(MAKE) book
-	$(BIN)/python -m alliances.edition workspace $(EDITION) $(WORK)
+	$(BIN)/python -m alliances.publish workspace $(EDITION) $(WORK)
 
 lab: workspace
 	$(BIN)/jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root) $(WORK)/book/nato-structure-and-purpose.ipynb

@@ -21,9 +21,6 @@ def built_book():
     """
     config = yaml.safe_load((ROOT / "_config.yml").read_text())
     config["execute"]["execute_notebooks"] = "off"
-    # local extensions are found relative to the config file, which lives under _build here
-    config["sphinx"]["local_extensions"] = {name: str(ROOT / path)
-                                            for name, path in config["sphinx"]["local_extensions"].items()}
     test_config = ROOT / "_build" / "test-config.yml"
     test_config.parent.mkdir(exist_ok=True)
     test_config.write_text(yaml.safe_dump(config, sort_keys=False, allow_unicode=True))

@@ -1,28 +1,20 @@
 """The web book builds with warnings as errors, with an HTML page for every toc entry."""
 
-import functools
-import importlib.util
 import json
 import re
 from pathlib import Path
 
 import yaml
 
+from alliances.publish.toc import pages
+
 ROOT = Path(__file__).resolve().parent.parent
 HTML = ROOT / "_build" / "html"
 
 
-@functools.cache
-def _toc():
-    """Every file named in _toc.yml (root, chapters and sections, in order): the PDF tool's reading."""
-    spec = importlib.util.spec_from_file_location("pdf_edition", ROOT / "tools" / "pdf_edition.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return tuple(module.toc_pages())
-
-
 def toc_files() -> list[str]:
-    return list(_toc())
+    """Every file named in _toc.yml (root, chapters and sections, in order): the one reading of it."""
+    return pages()
 
 
 def test_every_toc_entry_has_a_page(built_book):

@@ -1,4 +1,5 @@
-"""The notebook edition (alliances/edition.py, written by the book build via _ext/notebook_edition.py).
+"""The notebook edition (alliances/publish/notebooks.py, written by the book build via
+alliances/publish/sphinx/notebook_edition.py).
 
 Unit tests: one per MyST construct and cell kind the converter handles; an inventory of the
 constructs used in book/ fails on any the converter (and these tests) do not cover.
@@ -19,7 +20,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from alliances import edition
+from alliances.publish import notebooks, solutions
 from test_book import ROOT, chapters
 from test_student_edition import page_text, solution_lines
 
@@ -28,17 +29,17 @@ CHAPTERS = chapters()
 BASE = "https://example.org/book/"
 
 
-def sample_book(**changes) -> edition.Book:
-    book = edition.Book(
+def sample_book(**changes) -> notebooks.Book:
+    book = notebooks.Book(
         base_url=BASE, docname="book/ch", chapter="3",
         titles={"book/ch": "A chapter", "book/other": "Another chapter", "book/glossary": "Glossary",
                 "book/index": "The Book"},
         labels={"fig-x": ("book/ch", "fig-x", "A caption"), "sec-y": ("book/other", "sec-y", "A section")},
         numbers={"fig-x": "7", "ex-a": "3.1", "ex-b": "3.2"},
         terms={"free riding": BASE + "book/glossary.html#term-free-riding"},
-        citations={"walt1987": edition.Citation("Walt 1987", "Walt", "1987", BASE + "book/bibliography.html#id1",
+        citations={"walt1987": notebooks.Citation("Walt 1987", "Walt", "1987", BASE + "book/bibliography.html#id1",
                                                 "Stephen M. Walt. *The Origins of Alliances*. 1987."),
-                   "snyder1997": edition.Citation("Snyder 1997", "Snyder", "1997", BASE + "book/bibliography.html#id2",
+                   "snyder1997": notebooks.Citation("Snyder 1997", "Snyder", "1997", BASE + "book/bibliography.html#id2",
                                                   "Glenn H. Snyder. *Alliance Politics*. 1997.")},
         glue={"n": "32", "share": "'71.4'", "name": "'United States'", "ratio": "0.71428"})
     for key, value in changes.items():
@@ -47,7 +48,7 @@ def sample_book(**changes) -> edition.Book:
 
 
 def render(source, variant="student", book=None):
-    return edition.convert_markdown(source, book or sample_book(), variant)
+    return notebooks.convert_markdown(source, book or sample_book(), variant)
 
 
 # ------------------------------------------------------------------ one test per construct
@@ -81,14 +82,14 @@ ROLE_CASES = {
 def test_role(role):
     source, expected = ROLE_CASES[role]
     assert render(source) == expected
-    assert edition.leftover_myst(render(source)) == []
+    assert notebooks.leftover_myst(render(source)) == []
 
 
 def test_unknown_role_directive_label_or_glue_fails_loudly():
     for source in ("{abbr}`NATO (North Atlantic Treaty Organization)`", "```{list-table}\n| a |\n```",
                    "{glue:text}`missing`", "{cite}`nobody2000`", "{term}`no such term`", "{doc}`nowhere`",
                    "{numref}`sec-y`", "```{exercise} X\n```", "```{note}\nnot closed"):
-        with pytest.raises(edition.EditionError):
+        with pytest.raises(notebooks.EditionError):
             render(source)
 
 
@@ -153,7 +154,7 @@ def chapter_nb():
 
 
 def test_student_variant_removes_solutions_and_hides_checks():
-    nb = edition.convert(chapter_nb(), sample_book(), "student")
+    nb = notebooks.convert(chapter_nb(), sample_book(), "student")
     text = "\n".join(c.source for c in nb.cells)
     assert "secret_list" not in text and "snyder" not in text.lower().split("references")[0]
     assert "After the solution." in text
@@ -167,17 +168,17 @@ def test_student_variant_removes_solutions_and_hides_checks():
 
 
 def test_self_study_variant_keeps_solutions_collapsed_and_not_executable():
-    nb = edition.convert(chapter_nb(), sample_book(), "self-study")
+    nb = notebooks.convert(chapter_nb(), sample_book(), "self-study")
     (solution,) = [c for c in nb.cells if "Solution" in c.source]
     assert solution.cell_type == "markdown"
     assert solution.source.startswith("<details>\n<summary>Solution</summary>\n\n```python\nanswer_count = len(secret_list)")
     assert "Because ([Snyder 1997]" in solution.source
     assert [c.source for c in nb.cells if c.cell_type == "code"] == \
-           [c.source for c in edition.convert(chapter_nb(), sample_book(), "student").cells if c.cell_type == "code"]
+           [c.source for c in notebooks.convert(chapter_nb(), sample_book(), "student").cells if c.cell_type == "code"]
 
 
 def test_colab_cell_figure_caption_glue_and_widget_outputs():
-    nb = edition.convert(chapter_nb(), sample_book(), "student")
+    nb = notebooks.convert(chapter_nb(), sample_book(), "student")
     setup = next(c for c in nb.cells if c.get("id") == "colab-setup")
     assert setup.metadata["jupyter"]["source_hidden"] and "google.colab" in setup.source
     assert nb.cells.index(setup) == 1
@@ -191,27 +192,47 @@ def test_colab_cell_figure_caption_glue_and_widget_outputs():
 
 
 def test_references_cell_ends_the_chapter_and_title_note():
-    nb = edition.convert(chapter_nb(), sample_book(), "self-study")
+    nb = notebooks.convert(chapter_nb(), sample_book(), "self-study")
     assert nb.cells[-1].source.startswith("## References\n\n- Glenn H. Snyder")
     assert "Stephen M. Walt" in nb.cells[-1].source
     assert nb.cells[0].source.startswith("# A chapter\n\n*Chapter 3 of the notebook edition (self-study")
-    student = edition.convert(chapter_nb(), sample_book(), "student")
+    student = notebooks.convert(chapter_nb(), sample_book(), "student")
     assert "Snyder" not in student.cells[-1].source  # cited only in the solution
 
 
 def test_remove_solutions_keeps_text_after_the_end_and_rejects_unclosed():
     nb = chapter_nb()
-    assert edition.remove_solutions(nb, drop_checks=True) == 1
+    assert solutions.remove_solutions(nb, drop_checks=True) == 1
     sources = [c.source for c in nb.cells]
     assert "After the solution." in sources and not any("check_number" in s for s in sources)
-    with pytest.raises(edition.EditionError, match="no {solution-end}"):
-        edition.remove_solutions(nbformat.v4.new_notebook(cells=[md("```{solution-start} e\n```")]))
+    with pytest.raises(notebooks.EditionError, match="no {solution-end}"):
+        solutions.remove_solutions(nbformat.v4.new_notebook(cells=[md("```{solution-start} e\n```")]))
+
+
+@pytest.mark.parametrize("closing", ["```{solution-end}\n```", "```{solution-end}\n:class: dropdown\n```",
+                                     "::::{solution-end}\n:class: dropdown\n::::"])
+def test_every_edition_keeps_the_text_after_a_solution_end_with_or_without_options(closing):
+    """One parser for every edition: text after the closing directive survives in the student web
+    book (remove_solutions) and in the student notebook (convert), also when that directive has an
+    option line (the two patterns used to disagree there: remove_solutions dropped the text)."""
+    def chapter():
+        nb = chapter_nb()
+        end = next(c for c in nb.cells if "{solution-end}" in c.source)
+        end.source = f"{closing}\n\nAfter the solution."
+        return nb
+    stripped = chapter()
+    solutions.remove_solutions(stripped)
+    assert "After the solution." in [c.source for c in stripped.cells]
+    student = notebooks.convert(chapter(), sample_book(), "student")
+    assert "After the solution." in [c.source for c in student.cells]
+    assert solutions.text_after_end(f"{closing}\n\nAfter.").strip() == "After."
+    assert solutions.text_after_end(closing) == "" and solutions.without_directives(closing).strip() == ""
 
 
 def test_unknown_cell_tag_fails():
     nb = nbformat.v4.new_notebook(cells=[code("x = 1", metadata={"tags": ["hide-cell"]})])
-    with pytest.raises(edition.EditionError, match="hide-cell"):
-        edition.convert(nb, sample_book())
+    with pytest.raises(notebooks.EditionError, match="hide-cell"):
+        notebooks.convert(nb, sample_book())
 
 
 def test_construct_inventory_of_book_is_covered():
@@ -223,9 +244,9 @@ def test_construct_inventory_of_book_is_covered():
                 roles |= set(re.findall(r"\{([A-Za-z][\w:+-]*)\}`", cell.source))
                 directives |= set(re.findall(r"^(?:`{3,}|:{3,})\{([^}]+)\}", cell.source, re.M))
     assert {"glue:text", "cite", "doc", "term", "numref"} <= roles
-    assert roles <= set(ROLE_CASES) and roles <= edition.ROLES, f"not handled: {roles - set(ROLE_CASES)}"
+    assert roles <= set(ROLE_CASES) and roles <= notebooks.ROLES, f"not handled: {roles - set(ROLE_CASES)}"
     tested = set(DIRECTIVE_CASES) | {"solution-start", "solution-end"}
-    assert directives <= tested and directives <= edition.DIRECTIVES, f"not handled: {directives - tested}"
+    assert directives <= tested and directives <= notebooks.DIRECTIVES, f"not handled: {directives - tested}"
 
 
 # ------------------------------------------------------------------ the built edition
@@ -247,12 +268,12 @@ def edition_nb(variant, name):
 @pytest.mark.parametrize("name", CHAPTERS)
 def test_edition_notebook_reads_right_and_matches_the_web_book(name, built_edition):
     html = page_text(built_edition.parent / f"{name}.html")
-    for variant in edition.VARIANTS:
+    for variant in notebooks.VARIANTS:
         nb = edition_nb(variant, name)
         nbformat.validate(nb)
         for cell in nb.cells:
             if cell.cell_type == "markdown":
-                assert edition.leftover_myst(cell.source) == [], f"{variant}/{name}: MyST left: {cell.source[:200]}"
+                assert notebooks.leftover_myst(cell.source) == [], f"{variant}/{name}: MyST left: {cell.source[:200]}"
         numbers = re.findall(r"^### Exercise (\d+\.\d+)", "\n".join(c.source for c in nb.cells), re.M)
         assert len(numbers) >= 2 and len(set(numbers)) == len(numbers)
         assert len({n.split(".")[0] for n in numbers}) == 1, f"{name}: numbered per chapter {numbers}"

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from alliances import edition
+from alliances.publish import workspace
 from test_book import ROOT
 from test_browser import CHROMIUM, SHOTS, browser  # noqa: F401 (browser: a fixture)
 
@@ -31,7 +31,7 @@ def lab(built_book, tmp_path_factory):
     """JupyterLab on a loopback port, serving a working copy of the student notebooks."""
     work = ROOT / "_build" / "lab-workspace"
     subprocess.run(["rm", "-rf", str(work)], check=True)
-    edition.copy_missing(built_book / "notebooks" / "student", work)
+    workspace.copy_missing(built_book / "notebooks" / "student", work)
     settings = tmp_path_factory.mktemp("lab-settings")
     tracker = settings / "@jupyterlab" / "notebook-extension" / "tracker.jupyterlab-settings"
     tracker.parent.mkdir(parents=True)

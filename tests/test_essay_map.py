@@ -8,8 +8,8 @@ import re
 
 import nbformat
 import pytest
-import yaml
 
+from alliances.publish import toc
 from test_book import ROOT
 
 ESSAY = ROOT / "tests" / "fixtures" / "source-essay.txt"
@@ -47,15 +47,7 @@ def essay_headings():
 
 def toc_units():
     """(file, parent file or None) for every content page in _toc.yml, in order."""
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
-    units = []
-    for part in toc["parts"]:
-        if part.get("caption") == REFERENCE_CAPTION:
-            continue
-        for chapter in part["chapters"]:
-            units.append((chapter["file"], None))
-            units.extend((section["file"], chapter["file"]) for section in chapter.get("sections", []))
-    return units
+    return [(page.file, page.parent) for page in toc.entries()[1:] if page.caption != REFERENCE_CAPTION]
 
 
 def test_the_map_covers_every_heading_of_the_essay_in_order():

@@ -1,4 +1,4 @@
-"""The JupyterLite site ("run in the browser", tools/lite_site.py), as far as it can be tested offline.
+"""The JupyterLite site ("run in the browser", alliances/publish/lite.py), as far as it can be tested offline.
 
 Tested: the site builds offline; it holds every chapter and student problem set (with the setup
 cell first), every data file unchanged and the package wheel, indexed for piplite; the lite copies
@@ -9,8 +9,6 @@ Not testable offline: a running Pyodide kernel (Pyodide and its packages come fr
 first time a kernel starts; see the README, "Run in the browser").
 """
 
-import hashlib
-import importlib.util
 import json
 import subprocess
 import sys
@@ -20,22 +18,18 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
+from alliances.hashing import sha256
+from alliances.publish import lite as lite_site
+
 from test_book import ROOT
 from test_browser import CHROMIUM, SHOTS, browser, serve  # noqa: F401 (browser: a fixture)
 
-spec = importlib.util.spec_from_file_location("lite_site", ROOT / "tools" / "lite_site.py")
-lite_site = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(lite_site)
 
 EDITION = ROOT / "_build" / "html" / "notebooks"  # written by the book build (built_book)
 NOTEBOOKS = {f"book/{p.name}": EDITION / "student" / "book" / p.name for p in sorted((ROOT / "book").glob("*.ipynb"))}
 NOTEBOOKS |= {f"self-study/{p.name}": EDITION / "self-study" / "book" / p.name
               for p in sorted((ROOT / "book").glob("*.ipynb"))}
 NOTEBOOKS |= {f"exercises/{p.name}": p for p in sorted((ROOT / "exercises" / "student").glob("*.ipynb"))}
-
-
-def sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 @pytest.fixture(scope="module")

@@ -1,16 +1,15 @@
-"""The PDF edition (tools/pdf_edition.py): every page, figures, solutions at chapter ends, no raw MyST."""
+"""The PDF edition (alliances/publish/pdf.py): every page, figures, solutions at chapter ends, no raw MyST."""
 
-import importlib.util
 import re
+import unicodedata
 from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
 
+from alliances.publish import pdf, toc
+
 ROOT = Path(__file__).resolve().parent.parent
-spec = importlib.util.spec_from_file_location("pdf_edition", ROOT / "tools" / "pdf_edition.py")
-pdf_edition = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(pdf_edition)
 
 RAW_MYST = re.compile(r"\{(glue|glue:text|cite|cite:p|cite:t|term|doc|ref|numref|exercise|solution-start)\}"
                       r"|```\{|:::\{|^\(\w[\w-]*\)=|:label:|:class:", re.M)
@@ -26,7 +25,7 @@ PAGE = """<html><head><title>t</title></head><body><div class="bd-header">nav</d
 
 
 def test_print_copy_moves_solutions_to_the_end_and_drops_furniture():
-    text, title = pdf_edition.print_html(PAGE, "full")
+    text, title = pdf.print_html(PAGE, "full")
     assert title == "Chapter"
     assert "nav" not in text and "headerlink" not in text
     assert not re.search(r'class="[^"]*dropdown', text)  # hints and solutions print open
@@ -37,22 +36,22 @@ def test_print_copy_moves_solutions_to_the_end_and_drops_furniture():
 
 def test_student_print_copy_refuses_a_solution():
     with pytest.raises(ValueError, match="solution"):
-        pdf_edition.print_html(PAGE, "student")
-    text, _ = pdf_edition.print_html(PAGE.replace("solution dropdown", "note"), "student")
+        pdf.print_html(PAGE, "student")
+    text, _ = pdf.print_html(PAGE.replace("solution dropdown", "note"), "student")
     assert "Solutions" not in text
 
 
 @pytest.fixture(scope="module")
 def full_pdf(built_book, tmp_path_factory):
-    return PdfReader(pdf_edition.build(built_book, tmp_path_factory.mktemp("pdf") / "book.pdf", "full"))
+    return PdfReader(pdf.build(built_book, tmp_path_factory.mktemp("pdf") / "book.pdf", "full"))
 
 
 def test_pdf_has_every_page_figures_and_no_raw_myst(full_pdf):
-    pages = pdf_edition.toc_pages()
+    pages = toc.pages()
     outline = [item.title for item in full_pdf.outline]
     assert len(outline) == len(pages), "one bookmark per page of the toc"
     text = "\n".join(page.extract_text() for page in full_pdf.pages)
-    flat = " ".join(text.split())
+    flat = " ".join(unicodedata.normalize("NFKC", text).split())  # a font's ligatures (ﬂ) back to letters
     for title in outline:
         assert " ".join(title.split()) in flat, f"title missing from the PDF text: {title}"
     for title in ("Glossary", "Bibliography", "Instructor guide"):
@@ -71,5 +70,5 @@ def test_landing_page_links_to_both_pdfs(built_book):
     landing = (built_book / "book" / "index.html").read_text(encoding="utf-8")
     for name in ("military-alliances.pdf", "military-alliances-student.pdf"):
         assert f'href="../pdf/{name}"' in landing
-        assert name in (ROOT / "tools" / "pdf_edition.py").read_text()  # the names make pdf writes
+        assert name in (ROOT / "alliances" / "publish" / "pdf.py").read_text()  # the names make pdf writes
     assert "cp _build/pdf/*.pdf _build/html/pdf/" in (ROOT / "Makefile").read_text()

@@ -73,10 +73,7 @@ def test_ci_runs_the_tests_and_the_build():
 
 
 def test_footer_shows_edition_and_data_vintage(built_book):
-    import importlib.util
-    spec = importlib.util.spec_from_file_location("edition_footer", ROOT / "_ext" / "edition_footer.py")
-    footer = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(footer)
+    from alliances.publish.sphinx import edition_footer as footer
     package = json.loads((ROOT / "data" / "datapackage.json").read_text())
     vintage = footer.vintage()
     assert vintage.count(" to ") >= len(package["resources"]) - 3, vintage

@@ -1,13 +1,11 @@
 """No stale number can survive a build or a test run (issue #13, item 3).
 
-- ``tools/book_cache.py`` clears the execution cache and rendered pages when ``data/`` changes;
+- ``alliances/publish/cache.py`` clears the execution cache and rendered pages when ``data/`` changes;
 - the repository's ``conftest.py`` compares every glued value with the stored one while nbval
   executes the chapters (tested here on a copy of the data with one value changed);
 - prose never puts a negative glued value after a direction word ("fell by about -42%").
 """
 
-import hashlib
-import importlib.util
 import json
 import os
 import re
@@ -18,12 +16,11 @@ import sys
 import nbformat
 import pytest
 
-from alliances.gluecheck import glue_differences, glue_records
+from alliances.hashing import sha256
+from alliances.publish import cache
+from alliances.publish.gluecheck import glue_differences, glue_records
 from test_book import ROOT, toc_files
 
-spec = importlib.util.spec_from_file_location("book_cache", ROOT / "tools" / "book_cache.py")
-book_cache = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(book_cache)
 
 CHAPTERS = [name for name in toc_files() if (ROOT / f"{name}.ipynb").is_file()]
 
@@ -34,7 +31,7 @@ def _fake_build(tmp_path):
     data = tmp_path / "data"
     shutil.copytree(ROOT / "data", data)
     build = tmp_path / "_build"
-    for name in book_cache.STALE:
+    for name in cache.STALE:
         (build / name).mkdir(parents=True)
         (build / name / "entry").write_text("old")
     return build, data
@@ -42,19 +39,19 @@ def _fake_build(tmp_path):
 
 def test_cache_is_cleared_on_first_build_and_kept_while_data_unchanged(tmp_path):
     build, data = _fake_build(tmp_path)
-    assert book_cache.refresh(build, data) is True  # no stamp yet: nothing can be trusted
+    assert cache.refresh(build, data) is True  # no stamp yet: nothing can be trusted
     assert not (build / ".jupyter_cache").exists() and not (build / "html").exists()
     (build / ".jupyter_cache").mkdir()
     (build / ".jupyter_cache" / "entry").write_text("fresh")
-    assert book_cache.refresh(build, data) is False
+    assert cache.refresh(build, data) is False
     assert (build / ".jupyter_cache" / "entry").read_text() == "fresh"
 
 
 @pytest.mark.parametrize("change", ["value", "new file", "datapackage"])
 def test_cache_is_cleared_when_any_data_file_changes(tmp_path, change):
     build, data = _fake_build(tmp_path)
-    book_cache.refresh(build, data)
-    for name in book_cache.STALE:
+    cache.refresh(build, data)
+    for name in cache.STALE:
         (build / name).mkdir(exist_ok=True)
     if change == "value":
         nmc = data / "nmc.csv"
@@ -64,22 +61,22 @@ def test_cache_is_cleared_when_any_data_file_changes(tmp_path, change):
     else:
         package = data / "datapackage.json"
         package.write_text(package.read_text().replace('"title"', '"title" ', 1))
-    assert book_cache.refresh(build, data) is True
-    for name in book_cache.STALE:
+    assert cache.refresh(build, data) is True
+    for name in cache.STALE:
         assert not (build / name).exists(), f"{name} survived a data change"
 
 
 def test_codebook_edits_do_not_clear_the_cache(tmp_path):
     build, data = _fake_build(tmp_path)
-    book_cache.refresh(build, data)
+    cache.refresh(build, data)
     (data / "README.md").write_text("edited")
-    assert book_cache.refresh(build, data) is False
+    assert cache.refresh(build, data) is False
 
 
 def test_make_book_refreshes_the_cache_before_executing():
     recipe = (ROOT / "Makefile").read_text().split("\nbook:", 1)[1].split("\n\n", 1)[0]
-    assert "tools/book_cache.py" in recipe, "make book must run tools/book_cache.py"
-    assert recipe.index("tools/book_cache.py") < recipe.index("jcache"), "clear the cache before executing"
+    assert "alliances.publish cache" in recipe, "make book must run python -m alliances.publish cache"
+    assert recipe.index("alliances.publish cache") < recipe.index("jcache"), "clear the cache before executing"
 
 
 # --- glue records: stored vs fresh ----------------------------------------------------------
@@ -105,7 +102,7 @@ def _rehash(data, resource):
     package = json.loads(package_path.read_text())
     for res in package["resources"]:
         if res["name"] == resource:
-            res["hash"] = "sha256:" + hashlib.sha256((data / res["path"]).read_bytes()).hexdigest()
+            res["hash"] = "sha256:" + sha256(data / res["path"])
     package_path.write_text(json.dumps(package, indent=2))
 
 

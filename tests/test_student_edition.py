@@ -1,19 +1,15 @@
-"""The student edition of the web book (tools/student_edition.py) has no solution text; the full edition has it."""
+"""The student web book (alliances/publish/student_book.py) has no solution text; the full web book has it."""
 
 import html
-import importlib.util
 import re
 from pathlib import Path
 
 import nbformat
 import pytest
 
-from alliances import edition
+from alliances.publish import pdf, solutions, student_book, toc
 
 ROOT = Path(__file__).resolve().parent.parent
-spec = importlib.util.spec_from_file_location("student_edition", ROOT / "tools" / "student_edition.py")
-student_edition = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(student_edition)
 
 CHAPTERS = sorted(p.stem for p in (ROOT / "book").glob("*.ipynb"))
 
@@ -25,7 +21,7 @@ def page_text(path: Path) -> str:
 def solution_lines(name):
     """Code lines of a chapter's solutions that appear nowhere else in the notebook."""
     nb = nbformat.read(ROOT / "book" / f"{name}.ipynb", as_version=4)
-    spans = edition.solution_spans(nb)
+    spans = solutions.solution_spans(nb)
     markers = {i for span in spans for i in span}
     inside = {i for first, last in spans for i in range(first + 1, last)}
     lines = [line.strip() for i in sorted(inside) if nb.cells[i].cell_type == "code"
@@ -37,7 +33,7 @@ def solution_lines(name):
 
 @pytest.fixture(scope="session")
 def student_html(tmp_path_factory):
-    return student_edition.build(tmp_path_factory.mktemp("student-edition")) / "book"
+    return student_book.build(tmp_path_factory.mktemp("student-edition")) / "book"
 
 
 def test_strip_solutions_removes_the_solution_and_its_check_only():
@@ -46,11 +42,11 @@ def test_strip_solutions_removes_the_solution_and_its_check_only():
         md("```{exercise} E\n:label: e\n```"), code("answer = ..."),
         md("```{solution-start} e\n:class: dropdown\n```"), code("answer = 42"), md("Because."),
         md("```{solution-end}\n```"), code("checks.check_number(answer, expected=42)"), code("print('next')")])
-    assert student_edition.strip_solutions(nb) == 1
+    assert student_book.strip_solutions(nb) == 1
     assert [c.source for c in nb.cells] == ["```{exercise} E\n:label: e\n```", "answer = ...", "print('next')"]
     broken = nbformat.v4.new_notebook(cells=[md("```{solution-start} e\n```"), code("answer = 42")])
     with pytest.raises(ValueError, match="no {solution-end}"):
-        student_edition.strip_solutions(broken)
+        student_book.strip_solutions(broken)
 
 
 @pytest.mark.parametrize("name", CHAPTERS)
@@ -66,14 +62,11 @@ def test_student_edition_has_no_solution_text(name, student_html, built_book):
 
 
 def test_student_pdf_has_no_solution(student_html, tmp_path):
-    """The student PDF (tools/pdf_edition.py --variant student) is printed from this edition: no solution text."""
-    spec = importlib.util.spec_from_file_location("pdf_edition", ROOT / "tools" / "pdf_edition.py")
-    pdf_edition = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(pdf_edition)
+    """The student PDF (alliances/publish/pdf.py --variant student) is printed from this book: no solution text."""
     from pypdf import PdfReader
 
-    reader = PdfReader(pdf_edition.build(student_html.parent, tmp_path / "student.pdf", "student"))
-    pages = pdf_edition.toc_pages()
+    reader = PdfReader(pdf.build(student_html.parent, tmp_path / "student.pdf", "student"))
+    pages = toc.pages()
     assert len(reader.outline) == len(pages)
     starts = [reader.get_destination_page_number(item) for item in reader.outline] + [len(reader.pages)]
     texts = {page.split("/")[-1]: " ".join(" ".join(reader.pages[i].extract_text() for i in range(a, b)).split())

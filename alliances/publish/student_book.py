@@ -1,10 +1,10 @@
 """Build the student edition of the web book: the same pages with every solution removed.
 
-    python tools/student_edition.py [OUT]      (default OUT: _build/student; also `make student-book`)
+    python -m alliances.publish student-book [OUT]   (default OUT: _build/student; also `make student-book`)
 
 Copies the book's sources into OUT/src, removes from every chapter notebook each solution (the
 cells from ``{solution-start}`` to ``{solution-end}``) and the check cell that follows it, with
-``alliances.edition.remove_solutions`` (the code that also makes the student notebooks), and
+``solutions.remove_solutions`` (the code that also makes the student notebooks), and
 builds OUT/src into OUT/html with the stored outputs (no re-execution), warnings as errors.
 sphinx-exercise's ``hide_solutions`` cannot do this itself: it fails on the gated
 ``solution-start``/``solution-end`` form that notebooks need.
@@ -20,16 +20,15 @@ from pathlib import Path
 import nbformat
 import yaml
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-from alliances import edition  # noqa: E402
+from . import solutions
+from .toc import ROOT
 
-COPY = ["_config.yml", "_toc.yml", "references.bib", "_ext", "book"]
+COPY = ["_config.yml", "_toc.yml", "references.bib", "book"]
 
 
 def strip_solutions(nb) -> int:
     """Remove solutions and their check cells from ``nb`` in place; return how many were removed."""
-    return edition.remove_solutions(nb, drop_checks=True)
+    return solutions.remove_solutions(nb, drop_checks=True)
 
 
 def prepare(src: Path) -> int:
@@ -70,8 +69,10 @@ def build(out: Path) -> Path:
     return html
 
 
-if __name__ == "__main__":
+def main(argv: list[str]) -> int:
+    """``[OUT]``: build the student web book into OUT (default ``_build/student``)."""
     try:
-        build(Path(sys.argv[1] if len(sys.argv) > 1 else ROOT / "_build" / "student").resolve())
+        build(Path(argv[0] if argv else ROOT / "_build" / "student").resolve())
     except (RuntimeError, ValueError, OSError) as err:
         sys.exit(f"error: {err}")
+    return 0

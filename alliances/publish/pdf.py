@@ -1,8 +1,8 @@
 """Build the PDF edition of the book from its built HTML pages, offline.
 
-    python tools/pdf_edition.py [--variant full|student] [--html DIR] [--out FILE]
+    python -m alliances.publish pdf [--variant full|student] [--html DIR] [--out FILE]
 
-Every page of ``_toc.yml``, in order, is printed by headless Chromium (Debian's ``chromium``,
+Every page of ``_toc.yml``, in order (``toc.pages``), is printed by headless Chromium (Debian's ``chromium``,
 driven by Playwright; nothing is downloaded) and the pages are joined with pypdf, after a title
 page and a table of contents, with one bookmark per page. Before printing, each page's HTML is
 made into a print copy (:func:`print_html`): navigation, buttons and sidebars removed, dropdowns
@@ -28,7 +28,9 @@ from pathlib import Path
 import yaml
 from bs4 import BeautifulSoup
 
-ROOT = Path(__file__).resolve().parent.parent
+from . import toc
+from .toc import ROOT
+
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
         "--disable-component-update", "--disable-sync"]
@@ -48,25 +50,6 @@ pre { white-space: pre-wrap !important; word-break: break-word; font-size: 8.5pt
 h1 { page-break-before: avoid; } h2, h3 { page-break-after: avoid; }
 section.pdf-solutions { page-break-before: always; }
 """
-
-
-def toc_pages(toc_file: Path = ROOT / "_toc.yml") -> list[str]:
-    """Every page named in _toc.yml in reading order (root, chapters and sections; no suffix).
-
-    The one reading of the toc: the tests use it too (``tests/test_book.toc_files``).
-    """
-    toc = yaml.safe_load(toc_file.read_text())
-    pages = [toc["root"]]
-
-    def walk(entries):
-        for entry in entries:
-            pages.append(entry["file"])
-            walk(entry.get("sections", []))
-
-    for part in toc.get("parts", []):
-        walk(part["chapters"])
-    walk(toc.get("chapters", []))
-    return pages
 
 
 def print_html(page_html: str, variant: str = "full") -> tuple[str, str]:
@@ -125,7 +108,7 @@ def build(html_dir: Path, out: Path, variant: str = "full") -> Path:
     import alliances
 
     config = yaml.safe_load((ROOT / "_config.yml").read_text())
-    pages = toc_pages()
+    pages = toc.pages()
     missing = [p for p in pages if not (html_dir / f"{p}.html").is_file()]
     if missing:
         sys.exit(f"{html_dir} lacks {missing}: build the book first (make book / make student-book)")
@@ -181,7 +164,7 @@ def build(html_dir: Path, out: Path, variant: str = "full") -> Path:
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m alliances.publish pdf", description=__doc__.splitlines()[0])
     parser.add_argument("--variant", choices=["full", "student"], default="full")
     parser.add_argument("--html", type=Path, help="built HTML (default: _build/html, or the student edition's)")
     parser.add_argument("--out", type=Path, help="output file (default: _build/pdf/<variant name>.pdf)")
@@ -191,6 +174,3 @@ def main(argv=None):
     out = build(args.html or default_html, args.out or ROOT / "_build" / "pdf" / name, args.variant)
     print(f"wrote {out}")
 
-
-if __name__ == "__main__":
-    main()

@@ -7,15 +7,16 @@ runs this first: it hashes every data file (``datapackage.json`` and the CSVs, n
 and, when the hash differs from the one stamped by the previous build, deletes the execution
 cache and Sphinx's rendered pages so that every chapter is executed and rendered afresh.
 
-Usage: ``python tools/book_cache.py [BUILD_DIR] [DATA_DIR]`` (defaults ``_build`` and ``data``).
+Usage: ``python -m alliances.publish cache [BUILD_DIR] [DATA_DIR]`` (defaults ``_build`` and ``data``).
 """
 
 from __future__ import annotations
 
 import hashlib
 import shutil
-import sys
 from pathlib import Path
+
+from ..hashing import sha256
 
 STAMP = ".data-fingerprint"
 #: What a data change makes stale: executed outputs, Sphinx's environment and rendered pages.
@@ -30,7 +31,7 @@ def data_fingerprint(data_dir: Path) -> str:
     h = hashlib.sha256()
     for path in sorted(p for p in data_dir.rglob("*") if p.is_file() and p.suffix != ".md"):
         h.update(path.relative_to(data_dir).as_posix().encode() + b"\0")
-        h.update(hashlib.sha256(path.read_bytes()).digest())
+        h.update(bytes.fromhex(sha256(path)))
     return h.hexdigest()
 
 
@@ -49,12 +50,10 @@ def refresh(build_dir: Path, data_dir: Path) -> bool:
 
 
 def main(argv: list[str]) -> int:
-    build_dir = Path(argv[1]) if len(argv) > 1 else Path("_build")
-    data_dir = Path(argv[2]) if len(argv) > 2 else Path("data")
+    """``[BUILD_DIR] [DATA_DIR]``: clear the stale build products if the data changed."""
+    build_dir = Path(argv[0]) if len(argv) > 0 else Path("_build")
+    data_dir = Path(argv[1]) if len(argv) > 1 else Path("data")
     if refresh(build_dir, data_dir):
         print(f"book_cache: data changed (or first build): cleared the execution cache and pages in {build_dir}")
     return 0
 
-
-if __name__ == "__main__":
-    sys.exit(main(sys.argv))

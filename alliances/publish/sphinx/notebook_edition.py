@@ -1,4 +1,4 @@
-"""Sphinx side of the notebook edition (the conversion itself is ``alliances/edition.py``).
+"""Sphinx side of the notebook edition (the conversion itself is ``alliances/publish/notebooks.py``).
 
 1. Exercises are numbered per chapter, "Exercise 5.2", the same in the web book and in the
    notebooks: a chapter's number is its position in the table of contents (after the landing
@@ -13,16 +13,12 @@
 from __future__ import annotations
 
 import shutil
-import sys
 from pathlib import Path
 
 import nbformat
 
-ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
-from alliances import edition  # noqa: E402
-from alliances.gluecheck import glue_records  # noqa: E402
+from .. import notebooks
+from ..gluecheck import glue_records
 
 
 def toc_order(env) -> list[str]:
@@ -64,9 +60,9 @@ def base_url(config) -> str:
     return f"https://{owner.lower()}.github.io/{name}/"
 
 
-def collect_book(app) -> edition.Book:
+def collect_book(app) -> notebooks.Book:
     env = app.env
-    book = edition.Book(base_url=base_url(app.config))
+    book = notebooks.Book(base_url=base_url(app.config))
     book.titles = {doc: title.astext() for doc, title in env.titles.items()}
     std = env.domaindata["std"]
     book.labels = {label: tuple(value) for label, value in std["labels"].items()}
@@ -88,7 +84,7 @@ def collect_book(app) -> edition.Book:
                   else f"{names[0]} et al." if names else entry.fields.get("organization", citation.key))
         year = entry.fields.get("year", "n.d.")
         text = citation.formatted_entry.text.render_as("markdown").replace("\n", " ")
-        book.citations[citation.key] = edition.Citation(
+        book.citations[citation.key] = notebooks.Citation(
             label=f"{author} {year}", author=author, year=year,
             url=book.url(citation.bibliography_key.docname, citation.citation_id), entry=text)
     return book
@@ -124,14 +120,14 @@ def write_edition(app, exception):
         executed = nbformat.read(executed_path, as_version=4) if executed_path.is_file() else nb
         book.glue, book.glue_images = glued(executed, executed_dir / f"{doc}.glue.json")
         book.docname, book.chapter = doc, str(chapters.get(doc, ""))
-        for variant in edition.VARIANTS:
-            result = edition.convert(nb, book, variant, executed=executed)
+        for variant in notebooks.VARIANTS:
+            result = notebooks.convert(nb, book, variant, executed=executed)
             target = out / variant / f"{doc}.ipynb"
             target.parent.mkdir(parents=True, exist_ok=True)
             nbformat.write(result, target)
             written += 1
         images = source.parent / "images"
-        for variant in edition.VARIANTS:
+        for variant in notebooks.VARIANTS:
             if images.is_dir() and not (out / variant / Path(doc).parent / "images").exists():
                 shutil.copytree(images, out / variant / Path(doc).parent / "images")
     app.notebook_edition_count = written

@@ -14,7 +14,7 @@
    ``launch_buttons.jupyterlite_url`` as given; ``lite/lab/index.html`` would then resolve
    below ``book/`` on chapter pages. Rewrite it relative to the site root, so the link works
    wherever the site is published (a GitHub Pages project path, a local folder).
-5. Point students at the notebook edition (``_ext/notebook_edition.py``): the download button
+5. Point students at the notebook edition (``notebook_edition.py``): the download button
    gives ``notebooks/student/<page>.ipynb`` instead of the authoring source, and the Binder and
    Colab buttons open the ``notebook_edition_branch`` (``notebooks``), to which the publishing
    workflow pushes the student notebooks at the source's paths.

@@ -1,8 +1,8 @@
 """Build the "run in the browser" JupyterLite site into ``_build/html/lite``.
 
-Usage: ``python tools/lite_site.py [OUT]`` (``make book`` runs it after the book build).
+Usage: ``python -m alliances.publish lite [OUT]`` (``make book`` runs it after the book build).
 
-The site holds the notebook edition of every chapter (``alliances/edition.py``, written by the
+The site holds the notebook edition of every chapter (``notebooks.py``, written by the
 book build into ``_build/html/notebooks``): the student variant in ``book/`` (what a link
 opens), the self-study variant in ``self-study/``; the student problem sets (``exercises/``),
 the whole data package (``data/``) and a wheel of the ``alliances`` package, which piplite
@@ -24,7 +24,8 @@ from pathlib import Path
 
 import nbformat
 
-ROOT = Path(__file__).resolve().parent.parent
+from .toc import ROOT
+
 EDITION = ROOT / "_build" / "html" / "notebooks"
 # site folder -> notebooks (globs relative to the edition folder or, for exercises, the repository)
 NOTEBOOKS = {"book": "student/book/*.ipynb", "self-study": "self-study/book/*.ipynb",
@@ -87,6 +88,8 @@ def build(out: Path = ROOT / "_build/html/lite", work: Path = ROOT / "_build/lit
     return out
 
 
-if __name__ == "__main__":
-    target = build(Path(sys.argv[1]).resolve()) if len(sys.argv) > 1 else build()
+def main(argv: list[str]) -> int:
+    """``[OUT]``: build the JupyterLite site into OUT (default ``_build/html/lite``)."""
+    target = build(Path(argv[0]).resolve()) if argv else build()
     print(f"JupyterLite site in {target}")
+    return 0
