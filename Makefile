@@ -1,14 +1,15 @@
 # Two commands do all set-up on a fresh machine with only python3:
 #   make book   build the web book into _build/html (creates .venv and installs on first use)
 #   make test   run every test: package, data, notebooks (nbval) and the -W book build
-# Also: make lab (open the student notebooks in JupyterLab), make notebooks (re-execute and store outputs).
+# Also: make lab (open the student notebooks in JupyterLab), make notebooks (re-execute and store outputs),
+# make test-fast (the library tier, under a minute). Words (edition, release, check...): CONTRIBUTING.md, "Glossary".
 
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: book student-book pdf test lab workspace notebooks student data clean
+.PHONY: book student-book pdf test test-fast lab workspace notebooks student problem-sets data clean
 
 $(STAMP): requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -47,6 +48,13 @@ test: $(STAMP)
 	bash tools/provision.sh
 	$(BIN)/python -m pytest
 
+# The library tier alone, in under a minute: the tests of the library students import and of the
+# data, without the book build, notebooks, the browser, containers or slow tests. tests/ mirrors the
+# package (library, data, grading, publish, book, packaging); `make test` runs every tier.
+FAST := not browser and not containers and not book and not notebooks and not slow and not wheel
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -m "$(FAST)" tests/library tests/data
+
 # The student notebooks (the notebook edition the book build writes, alliances/publish/notebooks.py) are
 # copied into the git-ignored working folder $(WORK) only where a file is not there yet, so a
 # rebuild or `git pull` never overwrites a student's answers. Fresh copy: delete the file, rerun.
@@ -65,10 +73,13 @@ notebooks: $(STAMP)
 	$(BIN)/jupyter nbconvert --to notebook --execute --inplace \
 	  --ExecutePreprocessor.record_timing=False book/*.ipynb
 
-# Regenerate the committed student versions of the problem sets (a test fails when they drift).
-student: $(STAMP)
+# Release the problem sets: regenerate their committed student versions (a test fails when they
+# drift). `make student` is the old name of this target, kept for one release.
+problem-sets: $(STAMP)
 	$(BIN)/python -m alliances release --source exercises --out release
 	rm -rf exercises/student && cp -r release/student exercises/student
+
+student: problem-sets
 
 # Rebuild data/ from raw copies in ../shared/sources and re-hash data/datapackage.json.
 data: $(STAMP)

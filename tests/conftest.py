@@ -1,4 +1,5 @@
-"""Shared fixtures: one build of the web book per test session."""
+"""Shared fixtures (one build of the web book per test session, the browser, the container engines)
+and the tiers: each test is marked by what it needs (see pyproject.toml's markers)."""
 
 import subprocess
 import sys
@@ -7,8 +8,26 @@ from pathlib import Path
 import pytest
 import yaml
 
+from helpers import ARGS, CHROMIUM
+
 ROOT = Path(__file__).resolve().parent.parent
 HTML = ROOT / "_build" / "html"
+
+
+# A test's tier follows from the fixtures it needs (directly or through another fixture), so a new
+# test is marked without anyone remembering to: `make test-fast` leaves these out.
+NEEDS = {"book": {"built_book"}, "browser": {"browser"}, "containers": {"podman", "docker", "container_engine"}}
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        fixtures = set(getattr(item, "fixturenames", ()))
+        for marker, names in NEEDS.items():
+            if fixtures & names:
+                item.add_marker(marker)
+        if item.path.suffix == ".ipynb":  # nbval: a chapter executed cell by cell
+            item.add_marker("notebooks")
+            item.add_marker("book")
 
 
 @pytest.fixture(scope="session")
@@ -31,7 +50,18 @@ def built_book():
     return HTML
 
 
-# ---------------------------------------------------------------- container sandboxes (alliances.grade)
+@pytest.fixture(scope="module")
+def browser():
+    """Headless Debian Chromium (Playwright), for the module's tests."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield chromium
+        chromium.close()
+
+
+# ---------------------------------------------------------------- container sandboxes (alliances.grading)
 
 def _fail_missing(program, package):
     pytest.fail(f"{program} is missing: the container-sandbox tests need it. Run `bash tools/provision.sh` "

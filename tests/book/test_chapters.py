@@ -7,7 +7,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from test_book import ROOT, toc_files
+from helpers import ROOT, toc_files
 
 REFERENCE_PAGES = {"book/index", "book/glossary", "book/bibliography", "book/instructor-guide", "book/data-guide"}
 # CHAPTERS="book/a book/b" checks chapters that are not in the toc yet (while they are written).

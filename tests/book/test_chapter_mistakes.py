@@ -16,7 +16,7 @@ import nbformat
 import pandas as pd
 import pytest
 
-from test_book import ROOT, toc_files
+from helpers import ROOT, toc_files
 
 matplotlib.use("Agg")
 

@@ -15,12 +15,11 @@ To add a chapter: give every exercise of it at least one wrong answer in the fix
 
 import asyncio
 import json
-from pathlib import Path
 
 import nbformat
 import pytest
+from helpers import ROOT
 
-ROOT = Path(__file__).resolve().parents[1]
 BOOK = ROOT / "book"
 WRONG = json.loads((ROOT / "tests" / "fixtures" / "chapter-wrong-answers.json").read_text())
 CASES = [(chapter, label) for chapter, exercises in WRONG.items() for label in exercises]

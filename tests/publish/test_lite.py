@@ -21,8 +21,7 @@ from nbclient import NotebookClient
 from alliances.hashing import sha256
 from alliances.publish import lite as lite_site
 
-from test_book import ROOT
-from test_browser import CHROMIUM, SHOTS, browser, serve  # noqa: F401 (browser: a fixture)
+from helpers import CHROMIUM, ROOT, SHOTS, serve
 
 
 EDITION = ROOT / "_build" / "html" / "notebooks"  # written by the book build (built_book)

@@ -17,8 +17,8 @@ import nbformat
 import pytest
 
 from alliances.grading import markup, release, run
+from helpers import ROOT
 
-ROOT = Path(__file__).resolve().parents[1]
 SOURCE = ROOT / "exercises"
 STUDENT = SOURCE / "student"
 WRONG = json.loads((ROOT / "tests" / "fixtures" / "problem-set-wrong-answers.json").read_text())
@@ -58,7 +58,7 @@ def test_committed_student_version_matches_the_source(name):
     fresh = release.student_version(source(name), name)
     assert [(c.cell_type, c.source, c.metadata) for c in committed.cells] == \
            [(c.cell_type, c.source, c.metadata) for c in fresh.cells], \
-        f"exercises/student/{name}.ipynb is out of date: run `make student`"
+        f"exercises/student/{name}.ipynb is out of date: run `make problem-sets`"
     assert all(not c.get("outputs") for c in committed.cells if c.cell_type == "code")
 
 

@@ -5,7 +5,7 @@ import re
 import pytest
 import yaml
 
-from test_book import ROOT, toc_files
+from helpers import ROOT, toc_files
 
 RECORD = (ROOT / "book" / "fact-check.md").read_text()
 PENDING = yaml.safe_load((ROOT / "tests" / "fixtures" / "fact-check-pending.yml").read_text()) or []

@@ -3,7 +3,6 @@
 import copy
 import subprocess
 import sys
-from pathlib import Path
 
 import nbformat
 import pytest
@@ -11,8 +10,9 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from alliances.grading import markup, release
 from alliances.__main__ import main
+from helpers import FIXTURES
 
-FIXTURE = Path(__file__).parent / "fixtures" / "problem-set-demo.ipynb"
+FIXTURE = FIXTURES / "problem-set-demo.ipynb"
 
 # Exact text that must never reach students.
 SECRETS = [

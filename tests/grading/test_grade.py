@@ -17,14 +17,14 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from alliances.grading.batch import grade
 from alliances.grading import release, run, sandboxes
+from alliances.grading.batch import grade
 from alliances.__main__ import main
 
-sys.path.insert(0, str(Path(__file__).parent))
-import hostile  # noqa: E402
+import hostile
+from helpers import FIXTURES
 
-FIXTURE = Path(__file__).parent / "fixtures" / "problem-set-demo.ipynb"
+FIXTURE = FIXTURES / "problem-set-demo.ipynb"
 SET = "problem-set-demo"
 EX1 = 'n_founders = int((members["joined"] == 1949).sum())'
 EX2 = 'def joined_after(year):\n    return sorted(members.loc[members["joined"] > year, "country"])'

@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 
 from alliances.grading import release
+from helpers import ROOT
 
-ROOT = Path(__file__).resolve().parents[1]
 SET = "ps2-alliances-today"
 BIN = Path(sys.executable).parent
 

@@ -1,34 +1,14 @@
 """The student web book (alliances/publish/student_book.py) has no solution text; the full web book has it."""
 
-import html
-import re
-from pathlib import Path
 
 import nbformat
 import pytest
 
-from alliances.publish import pdf, solutions, student_book, toc
+from alliances.publish import pdf, student_book, toc
+from helpers import ROOT, page_text, solution_lines
 
-ROOT = Path(__file__).resolve().parent.parent
 
 CHAPTERS = sorted(p.stem for p in (ROOT / "book").glob("*.ipynb"))
-
-
-def page_text(path: Path) -> str:
-    return html.unescape(re.sub(r"<[^>]+>", "", path.read_text(encoding="utf-8")))
-
-
-def solution_lines(name):
-    """Code lines of a chapter's solutions that appear nowhere else in the notebook."""
-    nb = nbformat.read(ROOT / "book" / f"{name}.ipynb", as_version=4)
-    spans = solutions.solution_spans(nb)
-    markers = {i for span in spans for i in span}
-    inside = {i for first, last in spans for i in range(first + 1, last)}
-    lines = [line.strip() for i in sorted(inside) if nb.cells[i].cell_type == "code"
-             for line in nb.cells[i].source.splitlines() if len(line.strip()) > 20]
-    rest = "\n".join(c.source for i, c in enumerate(nb.cells)
-                     if i not in markers and not (i in inside and c.cell_type == "code"))
-    return [line for line in lines if line not in rest]
 
 
 @pytest.fixture(scope="session")

@@ -7,42 +7,13 @@ package, no download) finds no serious or critical accessibility violations on a
 `.ci/run` installs Debian's Chromium; without it these tests are skipped with that reason.
 """
 
-import contextlib
-import functools
-import http.server
-import shutil
-import threading
 from pathlib import Path
 
 import pytest
 
-from test_book import ROOT, toc_files
-
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-SHOTS = ROOT / "_build" / "screenshots"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync"]
+from helpers import CHROMIUM, SHOTS, serve, toc_files
 
 pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Chromium is not installed (.ci/run installs it)")
-
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        """No request log on stderr."""
-
-
-@contextlib.contextmanager
-def serve(directory):
-    """Serve ``directory`` on a loopback port; yields the base URL."""
-    handler = functools.partial(_QuietHandler, directory=str(directory))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 @pytest.fixture(scope="module")
@@ -50,16 +21,6 @@ def site(built_book):
     """Serve _build/html for the module's tests."""
     with serve(built_book) as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ import nbformat
 import pytest
 
 from alliances.publish import toc
-from test_book import ROOT
+from helpers import ROOT
 
 ESSAY = ROOT / "tests" / "fixtures" / "source-essay.txt"
 

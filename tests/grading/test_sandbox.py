@@ -17,10 +17,11 @@ import pandas as pd
 import pytest
 
 from alliances import data
-from alliances.grading.batch import grade
 from alliances.grading import client, limits, protocol, release, run, sandboxes
+from alliances.grading.batch import grade
 from alliances.grading.sandboxes import containers
 from alliances.__main__ import main
+from helpers import FIXTURES
 
 matplotlib.use("Agg")
 
@@ -414,7 +415,7 @@ n_founders = 3
 def test_a_container_out_of_memory_writes_nothing_where_the_grader_runs(podman, tmp_path, monkeypatch):
     """Podman's conmon creates an empty file "oom" in its working directory when a container runs out
     of memory: the grader starts the engine in the submission's temporary folder, not where it runs."""
-    fixture = Path(__file__).parent / "fixtures" / "problem-set-demo.ipynb"
+    fixture = FIXTURES / "problem-set-demo.ipynb"
     monkeypatch.setattr(limits, "MEMORY", 1024 ** 3)  # three children of 600 MB are then too many
     nb = release.student_version(release.read(fixture))
     next(c for c in nb.cells if c.get("id") == "ex1-answer").source = OUT_OF_MEMORY
@@ -432,7 +433,7 @@ def test_a_container_out_of_memory_writes_nothing_where_the_grader_runs(podman, 
 def test_containers_left_during_a_batch_are_removed_at_its_end(podman, tmp_path):
     """A container the engine finishes creating after its grader gave up on it (a slow start, a timeout)
     is never started nor removed by its worker: the batch removes what its ended workers left."""
-    fixture = Path(__file__).parent / "fixtures" / "problem-set-demo.ipynb"
+    fixture = FIXTURES / "problem-set-demo.ipynb"
     (tmp_path / "src").mkdir()
     (tmp_path / "src" / fixture.name).write_bytes(fixture.read_bytes())
     (tmp_path / "subs" / "ann").mkdir(parents=True)

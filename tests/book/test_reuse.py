@@ -2,14 +2,13 @@
 
 import json
 import re
-from pathlib import Path
 
 import jsonschema
 import yaml
 
 import alliances
+from helpers import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 VERSION = alliances.__version__
 
 

@@ -18,8 +18,7 @@ from pathlib import Path
 import pytest
 
 from alliances.publish import workspace
-from test_book import ROOT
-from test_browser import CHROMIUM, SHOTS, browser  # noqa: F401 (browser: a fixture)
+from helpers import CHROMIUM, ROOT, SHOTS
 
 pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Chromium is not installed (.ci/run installs it)")
 TOKEN = "edition-test"

@@ -2,14 +2,13 @@
 
 import re
 import unicodedata
-from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
 
 from alliances.publish import pdf, toc
+from helpers import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 
 RAW_MYST = re.compile(r"\{(glue|glue:text|cite|cite:p|cite:t|term|doc|ref|numref|exercise|solution-start)\}"
                       r"|```\{|:::\{|^\(\w[\w-]*\)=|:label:|:class:", re.M)

@@ -3,7 +3,7 @@
 ``write(folder, key_path, other_path)`` writes ``folder/<student>/problem-set-demo.ipynb`` for each
 attack in ATTACKS and returns EXPECTED: {student: {exercise: (points, reason or None)}}, what the
 honest part of each submission deserves (a cheat that worked would score more). Run as a script
-to write them for a look: ``python tests/hostile.py OUT_DIR KEY.ipynb OTHER.ipynb``.
+to write them for a look: ``python tests/grading/hostile.py OUT_DIR KEY.ipynb OTHER.ipynb``.
 """
 
 import sys
@@ -12,8 +12,9 @@ from pathlib import Path
 import nbformat
 
 from alliances.grading import release
+from alliances.publish.toc import ROOT
 
-FIXTURE = Path(__file__).parent / "fixtures" / "problem-set-demo.ipynb"
+FIXTURE = ROOT / "tests" / "fixtures" / "problem-set-demo.ipynb"
 SET = "problem-set-demo"
 EX1 = 'n_founders = int((members["joined"] == 1949).sum())'
 EX2 = 'def joined_after(year):\n    return sorted(members.loc[members["joined"] > year, "country"])'

@@ -21,8 +21,7 @@ import nbformat
 import pytest
 
 from alliances.publish import notebooks, solutions
-from test_book import ROOT, chapters
-from test_student_edition import page_text, solution_lines
+from helpers import ROOT, chapters, page_text, solution_lines
 
 md, code = nbformat.v4.new_markdown_cell, nbformat.v4.new_code_cell
 CHAPTERS = chapters()

@@ -7,7 +7,7 @@ import pytest
 import yaml
 from pybtex.database import parse_file
 
-from test_book import ROOT, toc_files
+from helpers import ROOT, toc_files
 
 BIB = parse_file(str(ROOT / "references.bib"))
 ALLOWED_UNCITED = yaml.safe_load((ROOT / "tests" / "fixtures" / "uncited-references.yml").read_text()) or {}

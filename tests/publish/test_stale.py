@@ -19,7 +19,7 @@ import pytest
 from alliances.hashing import sha256
 from alliances.publish import cache
 from alliances.publish.gluecheck import glue_differences, glue_records
-from test_book import ROOT, toc_files
+from helpers import ROOT, toc_files
 
 
 CHAPTERS = [name for name in toc_files() if (ROOT / f"{name}.ipynb").is_file()]

@@ -5,7 +5,7 @@ import re
 import pytest
 from pybtex.database import parse_file
 
-from test_book import ROOT, toc_files
+from helpers import ROOT, toc_files
 from test_chapters import REFERENCE_PAGES
 
 GUIDE = (ROOT / "book" / "instructor-guide.md").read_text()

@@ -6,15 +6,9 @@ from pathlib import Path
 
 import yaml
 
-from alliances.publish.toc import pages
+from helpers import ROOT, chapters, toc_files
 
-ROOT = Path(__file__).resolve().parent.parent
 HTML = ROOT / "_build" / "html"
-
-
-def toc_files() -> list[str]:
-    """Every file named in _toc.yml (root, chapters and sections, in order): the one reading of it."""
-    return pages()
 
 
 def test_every_toc_entry_has_a_page(built_book):
@@ -43,10 +37,6 @@ def test_page_budget_and_no_third_party_scripts(built_book):
         assert external == [], f"{name} loads third-party scripts: {external}"
         for tracker in ("googletagmanager", "google-analytics", "plausible.io/js"):
             assert tracker not in html, f"{name} includes a tracker ({tracker})"
-
-
-def chapters():
-    return [f for f in toc_files() if (ROOT / f"{f}.ipynb").is_file()]
 
 
 def test_every_chapter_page_has_launch_and_download_buttons(built_book):

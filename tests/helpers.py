@@ -1,0 +1,72 @@
+"""What several test tiers share: the repository's paths, the table of contents, the headless
+browser's settings and a local web server, and what a page of an edition shows.
+
+Importable from every tier as ``helpers`` (``pythonpath = ["tests"]`` in pyproject.toml); the
+``browser`` fixture itself is in ``tests/conftest.py``.
+"""
+
+import contextlib
+import functools
+import html
+import http.server
+import re
+import shutil
+import threading
+from pathlib import Path
+
+import nbformat
+
+from alliances.publish import solutions
+from alliances.publish.toc import ROOT, pages
+
+FIXTURES = ROOT / "tests" / "fixtures"
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+SHOTS = ROOT / "_build" / "screenshots"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync"]
+
+
+def toc_files() -> list[str]:
+    """Every file named in _toc.yml (root, chapters and sections, in order): the one reading of it."""
+    return pages()
+
+
+def chapters() -> list[str]:
+    """The toc's pages that are notebooks."""
+    return [f for f in toc_files() if (ROOT / f"{f}.ipynb").is_file()]
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        """No request log on stderr."""
+
+
+@contextlib.contextmanager
+def serve(directory):
+    """Serve ``directory`` on a loopback port; yields the base URL."""
+    handler = functools.partial(_QuietHandler, directory=str(directory))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def page_text(path: Path) -> str:
+    return html.unescape(re.sub(r"<[^>]+>", "", path.read_text(encoding="utf-8")))
+
+
+def solution_lines(name):
+    """Code lines of a chapter's solutions that appear nowhere else in the notebook."""
+    nb = nbformat.read(ROOT / "book" / f"{name}.ipynb", as_version=4)
+    spans = solutions.solution_spans(nb)
+    markers = {i for span in spans for i in span}
+    inside = {i for first, last in spans for i in range(first + 1, last)}
+    lines = [line.strip() for i in sorted(inside) if nb.cells[i].cell_type == "code"
+             for line in nb.cells[i].source.splitlines() if len(line.strip()) > 20]
+    rest = "\n".join(c.source for i, c in enumerate(nb.cells)
+                     if i not in markers and not (i in inside and c.cell_type == "code"))
+    return [line for line in lines if line not in rest]
