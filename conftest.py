@@ -9,7 +9,7 @@ and the glue key, when they differ. It reuses the outputs nbval has just compute
 
 import pytest
 
-from alliances.publish.gluecheck import glue_differences, glue_records
+from alliances.publish.stale_glue import glue_differences, glue_records
 
 
 @pytest.hookimpl(hookwrapper=True)

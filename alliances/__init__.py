@@ -17,7 +17,7 @@ and the publishing pipeline (:mod:`alliances.publish`, ``python -m alliances.pub
 from importlib import import_module
 
 __all__ = ["checks", "data", "plots"]
-__version__ = "0.2.0"  # the edition: also in CITATION.cff and CHANGELOG.md (a test checks)
+__version__ = "0.2.0"  # the version of the book (text, data, package): also in CITATION.cff and CHANGELOG.md (a test checks)
 
 _LAZY = {"checks", "data", "plots", "maps", "explore", "glue", "grading", "publish"}
 

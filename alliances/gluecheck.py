@@ -1,6 +1,6 @@
-"""Deprecated path, kept for one release: the glue check is :mod:`alliances.publish.gluecheck`
+"""Deprecated path, kept for one release: the comparison of glue records is :mod:`alliances.publish.stale_glue`
 (see CHANGELOG.md, "Unreleased")."""
 
-from .publish.gluecheck import glue_differences, glue_records  # noqa: F401
+from .publish.stale_glue import glue_differences, glue_records  # noqa: F401
 
 __all__ = ["glue_records", "glue_differences"]

@@ -43,9 +43,9 @@ def _sandbox(engine: str, image: str | None) -> str:
     return found
 
 
-def _trusted(check, msg, timeout, relay=None):
+def _trusted(checker, msg, timeout, relay=None):
     try:
-        return check.request(msg, timeout, on_call=relay)
+        return checker.request(msg, timeout, on_call=relay)
     except client.WorkerDied as err:
         raise client.WorkerDied(f"grader error: the checker stopped ({err.why})") from None
 
@@ -59,7 +59,7 @@ def run(nb, source, tmp: Path, timeout: int, notebook_timeout: int, trusted: boo
     deadline = time.monotonic() + notebook_timeout
     if trusted:
         (tmp / "sandbox").mkdir()
-    check = client.warm_checker()
+    checker = client.warm_checker()
     replies, stop, why, output, done, boxes = {}, None, "", 0, [], []
     clean = False  # reuse the checker only if this run ended without an unexpected error
 
@@ -113,9 +113,9 @@ def run(nb, source, tmp: Path, timeout: int, notebook_timeout: int, trusted: boo
                         continue
                     values = got.get("values") if isinstance(got.get("values"), dict) else {}
                     values = {k: v for k, v in values.items() if k in names}
-                    _trusted(check, {"op": "set", "values": values,
+                    _trusted(checker, {"op": "set", "values": values,
                                      "delete": [n for n in names if n not in values]}, left())
-                    replies[i] = _trusted(check, {"op": "run", "source": source.cells[i].source},
+                    replies[i] = _trusted(checker, {"op": "run", "source": source.cells[i].source},
                                           max(1, left()), relay)
                     continue
                 try:
@@ -130,7 +130,7 @@ def run(nb, source, tmp: Path, timeout: int, notebook_timeout: int, trusted: boo
                     if replies[i].get("status") == "ok":
                         done.append(i)
                 if kind == "setup":
-                    _trusted(check, {"op": "run", "source": source.cells[i].source}, left())
+                    _trusted(checker, {"op": "run", "source": source.cells[i].source}, left())
             except client.WorkerDied as err:
                 stop, why = i, err.why
                 break
@@ -138,7 +138,7 @@ def run(nb, source, tmp: Path, timeout: int, notebook_timeout: int, trusted: boo
     finally:
         for worker in boxes:
             worker.close()
-        client.release_checker(check, reuse=clean)
+        client.release_checker(checker, reuse=clean)
         for worker in boxes:
             sandboxes.cleanup_cgroups(worker.proc.pid)
     return replies, stop, why, output > OUTPUT_CAP

@@ -9,8 +9,8 @@
 - ``pdf.py``: the PDF editions (full, student); ``lite.py``: the JupyterLite site;
 - ``cache.py``: the execution cache, cleared when the data change;
 - ``workspace.py``: a student's working folder (``make lab``), never overwritten;
-- ``gluecheck.py``: stored against fresh glue records (the nbval run);
-- ``sphinx/``: the book's Sphinx extensions (page fixes, the edition footer, the notebook edition).
+- ``stale_glue.py``: stored glue records against fresh ones (the nbval run finds stale numbers);
+- ``sphinx/``: the book's Sphinx extensions (page fixes, the version footer, the notebook edition).
 
 Importing this package imports nothing heavy. The library students import is ``alliances`` itself
 (``data``, ``plots``, ``checks``); grading is ``alliances.grading``.

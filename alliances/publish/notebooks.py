@@ -15,7 +15,7 @@ front end with no extension (JupyterLab, Notebook 7, Colab, VS Code, JupyterLite
   admonitions (hints) become ``<details>``; other admonitions a block quote; ``(label)=``
   targets and MyST comments are dropped;
 - variant ``student``: every solution removed (as ``solutions.remove_solutions`` does for the
-  student edition of the web book); ``self-study``: each solution kept as non-executable code
+  student web book); ``self-study``: each solution kept as non-executable code
   in a collapsed ``<details>`` "Solution" (a hidden *executable* solution would overwrite the
   student's answer on "Run all");
 - check cells and the Colab set-up cell are kept with their input hidden
@@ -40,7 +40,7 @@ from .solutions import (EditionError, is_check, is_solution_end, is_solution_sta
 
 VARIANTS = ("student", "self-study")
 
-# MyST constructs the converter handles (tests/test_edition.py checks book/ uses no others).
+# MyST constructs the converter handles (tests/publish/test_notebooks.py checks book/ uses no others).
 ROLES = {"glue", "glue:text", "glue:", "cite", "cite:p", "cite:t", "cite:ps", "cite:ts", "term", "doc", "ref",
          "numref", "math", "sub", "sup"}
 DIRECTIVES = {"exercise", "admonition", "note", "important", "tip", "warning", "caution", "attention", "hint",
@@ -393,7 +393,7 @@ def convert(nb, book: Book, variant: str = "student", executed=None) -> nbformat
         cells.append(ref)
     if cells and cells[0].cell_type == "markdown":
         title, _, rest = cells[0].source.partition("\n")
-        kind = "student edition: no solutions" if variant == "student" else "self-study edition: solutions collapsed"
+        kind = "student variant: no solutions" if variant == "student" else "self-study variant: solutions collapsed"
         note = (f"*Chapter {book.chapter} of the notebook edition ({kind}) of the web book "
                 f"[{book.titles.get('book/index', 'the web book')}]({book.url(book.docname)}).*")
         cells[0].source = f"{title}\n\n{note}\n{rest}" if title.startswith("# ") else f"{note}\n\n{cells[0].source}"

@@ -7,8 +7,7 @@ driven by Playwright; nothing is downloaded) and the pages are joined with pypdf
 page and a table of contents, with one bookmark per page. Before printing, each page's HTML is
 made into a print copy (:func:`print_html`): navigation, buttons and sidebars removed, dropdowns
 (hints) open, and, in the **full** variant, every solution with its check moved to a "Solutions"
-section at the end of its chapter. The **student** variant is printed from the student edition of
-the web book (``make student-book``), which has no solutions; any left is an error.
+section at the end of its chapter. The **student** variant is printed from the student web book (``make student-book``), which has no solutions; any left is an error.
 
 `make pdf` builds both variants into ``_build/pdf/`` (after ``make book`` and ``make
 student-book``); the web book links to them (``_build/html/pdf/``).
@@ -70,7 +69,7 @@ def print_html(page_html: str, variant: str = "full") -> tuple[str, str]:
     article = soup.select_one("article.bd-article") or soup.body
     solutions = soup.select("div.solution")
     if variant == "student" and solutions:
-        raise ValueError(f"{len(solutions)} solution(s) in a page of the student edition")
+        raise ValueError(f"{len(solutions)} solution(s) in a page of the student web book")
     if solutions:
         section = soup.new_tag("section", attrs={"class": "pdf-solutions"})
         heading = soup.new_tag("h2")
@@ -113,7 +112,7 @@ def build(html_dir: Path, out: Path, variant: str = "full") -> Path:
     if missing:
         sys.exit(f"{html_dir} lacks {missing}: build the book first (make book / make student-book)")
     edition = "student edition (no solutions)" if variant == "student" else "full edition (solutions at the end of each chapter)"
-    subtitle = f"Edition {alliances.__version__}, {edition}. Text CC BY 4.0; code MIT; data under each source's terms."
+    subtitle = f"Version {alliances.__version__}, {edition}. Text CC BY 4.0; code MIT; data under each source's terms."
     footer = ('<div style="font-size:8pt;width:100%;text-align:center;color:#555">'
               '<span class="title"></span> · <span class="pageNumber"></span></div>')
     printed: list[tuple[str, bytes]] = []
@@ -156,7 +155,7 @@ def build(html_dir: Path, out: Path, variant: str = "full") -> Path:
     if extra:
         print(f"note: the contents list took {extra} extra page(s); page numbers are off by that", file=sys.stderr)
     writer.add_metadata({"/Title": config["title"], "/Author": config["author"],
-                         "/Subject": f"Edition {alliances.__version__}, {edition}"})
+                         "/Subject": f"Version {alliances.__version__}, {edition}"})
     out.parent.mkdir(parents=True, exist_ok=True)
     with out.open("wb") as handle:
         writer.write(handle)
@@ -166,7 +165,7 @@ def build(html_dir: Path, out: Path, variant: str = "full") -> Path:
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m alliances.publish pdf", description=__doc__.splitlines()[0])
     parser.add_argument("--variant", choices=["full", "student"], default="full")
-    parser.add_argument("--html", type=Path, help="built HTML (default: _build/html, or the student edition's)")
+    parser.add_argument("--html", type=Path, help="built HTML (default: _build/html, or the student web book's)")
     parser.add_argument("--out", type=Path, help="output file (default: _build/pdf/<variant name>.pdf)")
     args = parser.parse_args(argv)
     default_html = ROOT / ("_build/student/_build/html" if args.variant == "student" else "_build/html")

@@ -1,4 +1,4 @@
-"""Build the student edition of the web book: the same pages with every solution removed.
+"""Build the student web book: the pages of the web book with every solution removed.
 
     python -m alliances.publish student-book [OUT]   (default OUT: _build/student; also `make student-book`)
 
@@ -48,7 +48,7 @@ def prepare(src: Path) -> int:
         removed += strip_solutions(nb)
         nbformat.write(nb, path)
     config = yaml.safe_load((src / "_config.yml").read_text())
-    config["title"] += " (student edition)"
+    config["title"] += " (student web book)"
     config["execute"]["execute_notebooks"] = "off"  # the stored outputs are used
     config["sphinx"]["config"]["hide_solutions"] = True
     (src / "_config.yml").write_text(yaml.safe_dump(config, sort_keys=False, allow_unicode=True))
@@ -63,9 +63,9 @@ def build(out: Path) -> Path:
     proc = subprocess.run([str(jb), "build", str(src), "--path-output", str(out), "-W", "-n", "--keep-going"],
                           capture_output=True, text=True)
     if proc.returncode:
-        raise RuntimeError(f"student edition build failed:\n{proc.stdout[-4000:]}\n{proc.stderr[-4000:]}")
+        raise RuntimeError(f"student web book build failed:\n{proc.stdout[-4000:]}\n{proc.stderr[-4000:]}")
     html = out / "_build" / "html"
-    print(f"Student edition: {removed} solutions removed; open {html / 'index.html'}")
+    print(f"Student web book: {removed} solutions removed; open {html / 'index.html'}")
     return html
 
 

@@ -71,13 +71,13 @@ def test_ci_runs_the_tests_and_the_build():
     assert "make test" in (ROOT / ".ci" / "run").read_text()
 
 
-def test_footer_shows_edition_and_data_vintage(built_book):
-    from alliances.publish.sphinx import edition_footer as footer
+def test_footer_shows_version_and_data_vintage(built_book):
+    from alliances.publish.sphinx import version_footer as footer
     package = json.loads((ROOT / "data" / "datapackage.json").read_text())
     vintage = footer.vintage()
     assert vintage.count(" to ") >= len(package["resources"]) - 3, vintage
     config = yaml.safe_load((ROOT / "_config.yml").read_text())
     for page in ("book/index.html", "book/introduction.html", "book/glossary.html"):
         html = (built_book / page).read_text(encoding="utf-8")
-        assert f"Edition {VERSION}" in html and f"Data vintage: {vintage}." in html, page
+        assert f"Version {VERSION}" in html and f"Data vintage: {vintage}." in html, page
         assert f'{config["repository"]["url"]}/blob/main/CHANGELOG.md' in html

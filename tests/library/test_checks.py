@@ -321,5 +321,5 @@ def test_call_turns_a_students_failing_function_into_a_message():
 
 
 # The chapters' check cells on blank answers (issue #16, item 2) are tested where students meet them:
-# tests/test_edition.py runs every student notebook (solutions removed, answers left as `...`) in a
+# tests/publish/test_notebooks.py runs every student notebook (solutions removed, answers left as `...`) in a
 # fresh kernel, fails on any error and requires every check to say "not answered yet".

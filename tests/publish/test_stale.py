@@ -18,7 +18,7 @@ import pytest
 
 from alliances.hashing import sha256
 from alliances.publish import cache
-from alliances.publish.gluecheck import glue_differences, glue_records
+from alliances.publish.stale_glue import glue_differences, glue_records
 from helpers import ROOT, toc_files
 
 

@@ -18,7 +18,7 @@ from pathlib import Path
 import nbformat
 
 from .. import notebooks
-from ..gluecheck import glue_records
+from ..stale_glue import glue_records
 
 
 def toc_order(env) -> list[str]:

@@ -1,6 +1,6 @@
-"""Put the edition and the data vintage in every page's footer.
+"""Put the version and the data vintage in every page's footer.
 
-The edition is ``alliances.__version__`` (one version for text, data and package: CHANGELOG.md);
+The version is ``alliances.__version__`` (one version for text, data and package: CHANGELOG.md);
 the vintage is the last year each data file covers, read from the titles of the resources in
 ``data/datapackage.json`` (each ends with its years, e.g. "..., 1816-2022"), so the footer cannot
 drift from the data the book was built with.
@@ -17,7 +17,7 @@ def vintage(package: Path | None = None) -> str:
     """'alliances to 2025, nmc to 2022, ...': the last year of each resource whose title gives years.
 
     The package is the one the notebooks load (``alliances.data.data_dir()``), also when the book is
-    built from a copy of its sources (the student edition).
+    built from a copy of its sources (the student web book).
     """
     from alliances import data
 
@@ -32,7 +32,7 @@ def _footer(app, config):
 
     options = dict(config.html_theme_options or {})
     changelog = f'{options.get("repository_url", "")}/blob/{options.get("repository_branch", "main")}/CHANGELOG.md'
-    note = (f'<p>Edition {alliances.__version__} (<a href="{changelog}">changelog</a>). '
+    note = (f'<p>Version {alliances.__version__} (<a href="{changelog}">changelog</a>). '
             f'Data vintage: {vintage()}.</p>')
     options["extra_footer"] = (options.get("extra_footer") or "") + note
     config.html_theme_options = options

@@ -37,8 +37,8 @@ def test_student_edition_has_no_solution_text(name, student_html, built_book):
     assert any(line in full for line in secret), "the full edition should show the solutions (collapsed)"
     student = page_text(student_html / f"{name}.html")
     leaked = [line for line in secret if line in student]
-    assert not leaked, f"{name}: solution text in the student edition: {leaked[:3]}"
-    assert "(student edition)" in student
+    assert not leaked, f"{name}: solution text in the student web book: {leaked[:3]}"
+    assert "(student web book)" in student
 
 
 def test_student_pdf_has_no_solution(student_html, tmp_path):
