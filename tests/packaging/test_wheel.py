@@ -13,6 +13,7 @@ import shutil
 import subprocess
 import sys
 import sysconfig
+import zipfile
 from pathlib import Path
 
 import nbformat
@@ -30,9 +31,19 @@ CLEAN = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONH
 def venv(tmp_path_factory):
     """(python of a fresh environment with only the wheel installed, a working folder outside the checkout)."""
     tmp = tmp_path_factory.mktemp("wheel")
+    source = tmp / "source"  # a clean copy: a build/ folder left in the checkout would add stale files
+    ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
+    for name in ("alliances", "data", "LICENSES"):
+        shutil.copytree(ROOT / name, source / name, ignore=ignore)
+    for name in ("pyproject.toml", "setup.py", "README.md", "LICENSE"):
+        shutil.copy(ROOT / name, source / name)
     subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation",
-                    "--wheel-dir", str(tmp / "dist"), str(ROOT)], check=True, capture_output=True)
+                    "--wheel-dir", str(tmp / "dist"), str(source)], check=True, capture_output=True)
     (wheel,) = (tmp / "dist").glob("alliances-*.whl")
+    with zipfile.ZipFile(wheel) as z:
+        shipped = {n for n in z.namelist() if n.endswith(".py")}
+    assert shipped == {p.relative_to(ROOT).as_posix() for p in (ROOT / "alliances").rglob("*.py")
+                       if "__pycache__" not in p.parts}, "the wheel's modules are not the package's"
     subprocess.run([sys.executable, "-m", "venv", str(tmp / "venv")], check=True, capture_output=True, env=CLEAN)
     python = tmp / "venv" / "bin" / "python"
     site = Path(subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
