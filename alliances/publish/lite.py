@@ -69,6 +69,7 @@ def stage_contents(contents: Path, edition: Path = EDITION) -> list[Path]:
 def build_wheel(wheels: Path) -> Path:
     """A wheel of the ``alliances`` package (no dependencies bundled)."""
     shutil.rmtree(wheels, ignore_errors=True)
+    shutil.rmtree(ROOT / "build" / "lib", ignore_errors=True)  # setuptools would add modules moved or removed since
     subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation",
                     "--wheel-dir", str(wheels), str(ROOT)], check=True)
     (wheel,) = wheels.glob("alliances-*.whl")
