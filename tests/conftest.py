@@ -22,8 +22,11 @@ NEEDS = {"book": {"built_book"}, "browser": {"browser"}, "containers": {"podman"
 def pytest_collection_modifyitems(items):
     for item in items:
         fixtures = set(getattr(item, "fixturenames", ()))
+        # a test parametrized by engine asks for the engine's fixture by name, inside the test
+        engines = {v for v in getattr(getattr(item, "callspec", None), "params", {}).values()
+                   if isinstance(v, str)} & {"podman", "docker"}
         for marker, names in NEEDS.items():
-            if fixtures & names:
+            if fixtures & names or (marker == "containers" and engines):
                 item.add_marker(marker)
         if item.path.suffix == ".ipynb":  # nbval: a chapter executed cell by cell
             item.add_marker("notebooks")

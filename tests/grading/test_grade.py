@@ -24,6 +24,8 @@ from alliances.hashing import sha256
 import hostile
 from helpers import FIXTURES
 
+pytestmark = pytest.mark.slow  # a batch of hostile submissions graded in sandboxes (minutes)
+
 FIXTURE = FIXTURES / "problem-set-demo.ipynb"
 SET = "problem-set-demo"
 EX1 = 'n_founders = int((members["joined"] == 1949).sum())'

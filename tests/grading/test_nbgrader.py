@@ -19,6 +19,8 @@ import pytest
 from alliances.grading import release
 from helpers import ROOT
 
+pytestmark = pytest.mark.slow  # real nbgrader installed and run (minutes)
+
 SET = "ps2-alliances-today"
 BIN = Path(sys.executable).parent
 

@@ -19,6 +19,8 @@ import pytest
 from alliances.grading import markup, release, run
 from helpers import ROOT
 
+pytestmark = pytest.mark.slow  # every problem set graded three ways (minutes)
+
 SOURCE = ROOT / "exercises"
 STUDENT = SOURCE / "student"
 WRONG = json.loads((ROOT / "tests" / "fixtures" / "problem-set-wrong-answers.json").read_text())
