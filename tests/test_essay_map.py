@@ -35,7 +35,8 @@ MAP = [
     ("The Interplay Between Military Alliances and Soft Power", 1, "book/soft-power"),
     ("Conclusion", 0, "book/conclusion"),
 ]
-REFERENCE_CAPTION = "Reference"
+# Parts of the toc that are not units of the essay.
+REFERENCE_CAPTIONS = {"Data and tools", "Reference"}
 
 
 def essay_headings():
@@ -50,7 +51,7 @@ def toc_units():
     toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
     units = []
     for part in toc["parts"]:
-        if part.get("caption") == REFERENCE_CAPTION:
+        if part.get("caption") in REFERENCE_CAPTIONS:
             continue
         for chapter in part["chapters"]:
             units.append((chapter["file"], None))

@@ -107,7 +107,7 @@ def permutation_test(a, b, statistic: str | Callable = "median", *, labels: tupl
         seed: seed of the random relabellings (same seed, same p-value).
 
     Returns:
-        One row: ``estimate`` is the observed difference and ``p_value`` the permutation
+        pandas.DataFrame: one row. ``estimate`` is the observed difference and ``p_value`` the permutation
         p-value; a permutation test gives no interval (``std_error``, ``ci_low`` and
         ``ci_high`` are NaN: use :func:`bootstrap_ci` for one). ``n`` is ``len(a) + len(b)``.
 
@@ -155,7 +155,7 @@ def bootstrap_ci(a, b=None, statistic: str | Callable = "median", *, labels: tup
         seed: seed of the resampling (same seed, same interval).
 
     Returns:
-        One row: ``estimate`` is the statistic on the data, ``std_error`` the bootstrap standard
+        pandas.DataFrame: one row. ``estimate`` is the statistic on the data, ``std_error`` the bootstrap standard
         error, ``ci_low`` and ``ci_high`` the interval; no test, so ``p_value`` is NaN.
 
     Raises:
@@ -219,7 +219,7 @@ def share_difference(a, b, *, labels: tuple[str, str] = ("a", "b"), test: str = 
         confidence_level: e.g. 0.95 for a 95% interval.
 
     Returns:
-        One row: ``estimate`` is the difference of shares (a fraction: 0.25 is 25 percentage
+        pandas.DataFrame: one row. ``estimate`` is the difference of shares (a fraction: 0.25 is 25 percentage
         points); ``ci_low`` and ``ci_high`` the interval; ``p_value`` the exact test's;
         ``std_error`` is NaN (the interval is not symmetric, so no one standard error
         describes it). Extra columns ``share_a`` and ``share_b`` give the two shares.
@@ -278,7 +278,7 @@ def logit(formula: str, panel: pd.DataFrame, *, cluster: str | None = "dyad",
         confidence_level: e.g. 0.95 for 95% intervals.
 
     Returns:
-        One row per term: ``estimate``, ``std_error``, ``ci_low``, ``ci_high`` on the log-odds
+        pandas.DataFrame: one row per term. ``estimate``, ``std_error``, ``ci_low``, ``ci_high`` on the log-odds
         scale; ``odds_ratio``, ``odds_ratio_low`` and ``odds_ratio_high`` (their exponentials:
         the factor by which the odds of the outcome change with a one-unit change in the
         term); ``p_value`` of the test that the coefficient is zero; ``n`` rows used and
@@ -391,7 +391,7 @@ def kaplan_meier(durations: pd.DataFrame, *, duration: str = "duration", event: 
             observed end. Beyond the longest duration in the data the curve is unknown (NaN).
 
     Returns:
-        Rows with ``term`` ``"survival"`` (one per time: ``time``, ``estimate`` the share
+        pandas.DataFrame: rows with ``term`` ``"survival"`` (one per time: ``time``, ``estimate`` the share
         surviving beyond it, ``std_error`` Greenwood's, the band in ``ci_low``/``ci_high``,
         ``at_risk``) and, per group, a row ``"median duration"``. Extra columns ``group``,
         ``time``, ``at_risk``; ``n`` is the group's size.
@@ -451,7 +451,7 @@ def cox(formula: str, durations: pd.DataFrame, *, event: str = "ended", ties: st
         confidence_level: e.g. 0.95 for 95% intervals.
 
     Returns:
-        One row per term: ``estimate``, ``std_error``, ``ci_low``, ``ci_high`` on the log-hazard
+        pandas.DataFrame: one row per term. ``estimate``, ``std_error``, ``ci_low``, ``ci_high`` on the log-hazard
         scale; ``hazard_ratio``, ``hazard_ratio_low``, ``hazard_ratio_high``; ``p_value`` (Wald
         test that the coefficient is zero); ``n`` alliances and ``n_events`` endings observed.
 
