@@ -217,7 +217,7 @@ def test_kaplan_meier_matches_survfuncright(durations):
     curve = km[km["term"] == "survival"]
     assert curve["estimate"].to_numpy() == pytest.approx(direct.surv_prob)
     assert curve["std_error"].to_numpy() == pytest.approx(direct.surv_prob_se)
-    assert curve["ci_low"].to_numpy() == pytest.approx(direct.simultaneous_cb()[0], nan_ok=True)
+    assert curve["ci_low"].to_numpy() == pytest.approx(direct.simultaneous_cb(transform="arcsin")[0], nan_ok=True)
     median = km[km["term"] == "median duration"].iloc[0]
     assert median["estimate"] == pytest.approx(direct.quantile(0.5))
     assert (median["ci_low"], median["ci_high"]) == pytest.approx(direct.quantile_ci(0.5))
@@ -235,6 +235,10 @@ def test_kaplan_meier_without_censoring_is_the_share_still_going():
 
 
 def test_kaplan_meier_by_group(durations):
+    km = inference.kaplan_meier(durations, group="defense")
+    other = km[(km["group"] == 0) & (km["term"] == "median duration")].iloc[0]
+    assert np.isnan(other["estimate"]) and np.isnan(other["ci_high"])  # over half of other pacts outlive the data
+    assert other["ci_low"] > 0
     km = inference.kaplan_meier(durations, group="bilateral", times=[10])
     assert km["group"].tolist() == [0, 0, 1, 1]
     assert km.groupby("group")["n"].first().sum() == 789

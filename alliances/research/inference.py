@@ -271,7 +271,7 @@ def logit(formula: str, panel: pd.DataFrame, *, cluster: str | None = "dyad",
     Args:
         formula: a patsy formula, e.g. ``"mid_onset ~ defense + contiguous + np.log(distance)"``;
             the outcome is 0/1.
-        panel: the data (e.g. a dyad-year panel from :mod:`alliances.research`).
+        panel: the data (e.g. a dyad-year panel from ``alliances.research``).
         cluster: ``"dyad"`` (the unordered pair of ``ccode1`` and ``ccode2``, so that a directed
             panel's A-B and B-A rows share a cluster), another column name, or ``None`` for
             ordinary (non-robust) standard errors.
@@ -376,11 +376,12 @@ def kaplan_meier(durations: pd.DataFrame, *, duration: str = "duration", event: 
     Wraps ``statsmodels.duration.survfunc.SurvfuncRight``. Assumes censoring is uninformative:
     an alliance censored at the end of the data would have lasted as long as one that was
     observed to the same age. Intervals are statsmodels' 95% **simultaneous** confidence band
-    (Hall-Wellner, log transform; statsmodels offers no other level): with 95% probability it
+    (Hall-Wellner, arcsine-square-root transform, which behaves better than the log transform
+    near the start of the curve; statsmodels offers no other level): with 95% probability it
     covers the whole curve at once, so it is wider than an interval for one chosen t. The
-    median duration's 95% interval is statsmodels' ``quantile_ci`` (complementary log-log); its
-    upper end is NaN when the curve never falls far enough to bound it. Where the curve has
-    reached 0 the band is NaN.
+    median duration is NaN when the curve never falls to one half; its 95% interval is
+    statsmodels' ``quantile_ci`` (complementary log-log), with NaN for an end the data do not
+    bound. Where the curve has reached 0 the band is NaN.
 
     Args:
         durations: one row per alliance (e.g. :func:`alliance_durations`).
@@ -406,7 +407,7 @@ def kaplan_meier(durations: pd.DataFrame, *, duration: str = "duration", event: 
     for name, part in (durations.groupby(group, sort=True) if group else [("all", durations)]):
         fit = SurvfuncRight(part[duration].to_numpy(float), part[event].to_numpy(float))
         with np.errstate(divide="ignore", invalid="ignore"):  # where the curve reaches 0: no band (NaN)
-            low, high = fit.simultaneous_cb(alpha=0.05)
+            low, high = fit.simultaneous_cb(alpha=0.05, transform="arcsin")
         curve = pd.DataFrame({"time": fit.surv_times, "estimate": fit.surv_prob, "std_error": fit.surv_prob_se,
                               "ci_low": low, "ci_high": high, "at_risk": fit.n_risk})
         if times is not None:
@@ -416,7 +417,7 @@ def kaplan_meier(durations: pd.DataFrame, *, duration: str = "duration", event: 
             curve = pd.concat([start, curve], ignore_index=True).iloc[at + 1].assign(time=list(times))
             beyond = curve["time"].to_numpy() > part[duration].max()  # past the last alliance: unknown
             curve.loc[beyond, ["estimate", "std_error", "ci_low", "ci_high", "at_risk"]] = np.nan
-        band = "95% simultaneous band (Hall-Wellner, log)"
+        band = "95% simultaneous band (Hall-Wellner, arcsine)"
         curve = curve.assign(term="survival", p_value=np.nan, n=len(part), group=name,
                              method=f"Kaplan-Meier (statsmodels SurvfuncRight), {band}")
         with np.errstate(divide="ignore", invalid="ignore"):  # log(0) where the curve reaches 0
@@ -427,8 +428,8 @@ def kaplan_meier(durations: pd.DataFrame, *, duration: str = "duration", event: 
                   "method": "Kaplan-Meier median, 95% interval (statsmodels quantile_ci, cloglog)"}
         rows += curve.to_dict("records") + [median]
     table = _tidy(rows)
-    for column in ("estimate", "ci_low", "ci_high"):
-        table[column] = pd.to_numeric(table[column], errors="coerce").astype(float)
+    for column in ("estimate", "ci_low", "ci_high"):  # statsmodels gives inf for an unbounded end
+        table[column] = pd.to_numeric(table[column], errors="coerce").astype(float).replace([np.inf, -np.inf], np.nan)
     return table
 
 
