@@ -211,6 +211,20 @@ def test_durations_match_the_atop_member_file(durations):
     assert nato["defense"] == 1 and nato["bilateral"] == 0
 
 
+def test_durations_agree_with_atop_alliance_level_file(durations):
+    level = pd.read_csv(ROOT / "data" / "atop_alliance_provisions.csv.gz").set_index("atopid").sort_index()
+    built = durations.set_index("atopid").sort_index()
+    assert built.index.tolist() == level.index.tolist()
+    assert built["start"].dt.year.tolist() == level["begyr"].tolist()
+    assert built["ended"].tolist() == (level["ineffect"] == 0).tolist()
+    ended = built["ended"].to_numpy()
+    assert built["end"].dt.year[ended].astype(int).tolist() == level["endyr"][ended].tolist()
+    extra = inference.alliance_durations(provisions=["wartime", "milcon"])
+    assert extra["wartime"].sum() == level["wartime"].sum() and len(extra) == 789
+    with pytest.raises(ValueError, match="not ATOP alliance-level provision columns"):
+        inference.alliance_durations(provisions=["wartime", "no_such_column"])
+
+
 def test_kaplan_meier_matches_survfuncright(durations):
     km = inference.kaplan_meier(durations)
     direct = SurvfuncRight(durations["duration"].to_numpy(), durations["ended"].to_numpy(float))

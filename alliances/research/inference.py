@@ -319,7 +319,7 @@ def logit(formula: str, panel: pd.DataFrame, *, cluster: str | None = "dyad",
                         odds_ratio_high=np.exp(table["ci_high"]), n_clusters=n_clusters)
 
 
-def alliance_durations(members: pd.DataFrame | None = None) -> pd.DataFrame:
+def alliance_durations(members: pd.DataFrame | None = None, provisions: list[str] | None = None) -> pd.DataFrame:
     """One row per ATOP alliance with its duration, whether it ended by 2018, and its founding terms.
 
     Built from ATOP v5.1's member-level file (``data.atop_members()``, or ``members`` if given).
@@ -336,6 +336,11 @@ def alliance_durations(members: pd.DataFrame | None = None) -> pd.DataFrame:
     ``bilateral`` (ATOP's ``bilat`` at the start) and the obligations at the start, 0/1:
     ``defense``, ``offense``, ``neutral``, ``nonagg``, ``consul`` (any founder's obligation in the
     first phase).
+
+    ``provisions`` adds columns of ATOP's alliance-level file as published
+    (``data.load("atop_alliance_provisions")``), e.g. ``["wartime", "milcon", "organ1"]``; see the
+    ATOP codebook for their meaning. The start and end years built here are that file's ``begyr``
+    and ``endyr``, and ``ended`` is its ``ineffect`` = 0 (the tests check all three).
     """
     if members is None:
         from alliances import data
@@ -356,6 +361,14 @@ def alliance_durations(members: pd.DataFrame | None = None) -> pd.DataFrame:
         "founders": founders["member"].nunique(), "members": alliances["member"].nunique(),
         "bilateral": founders["bilat"].max(),
     }).join(founders[obligations].max())
+    if provisions:
+        from alliances import data
+
+        level = data.load("atop_alliance_provisions").set_index("atopid")
+        unknown = [column for column in provisions if column not in level or column in table]
+        if unknown:
+            raise ValueError(f"not ATOP alliance-level provision columns (or already here): {unknown}")
+        table = table.join(level[list(provisions)])
     return table.reset_index()
 
 
