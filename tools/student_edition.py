@@ -24,7 +24,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 from alliances import edition  # noqa: E402
 
-COPY = ["_config.yml", "_toc.yml", "references.bib", "_ext", "book"]
+# data/README.md: the codebook page (book/codebook.md) includes it, and links to datapackage.json
+COPY = ["_config.yml", "_toc.yml", "references.bib", "_ext", "book", "data/README.md",
+        "data/datapackage.json"]
 
 
 def strip_solutions(nb) -> int:
@@ -42,6 +44,7 @@ def prepare(src: Path) -> int:
         if path.is_dir():
             shutil.copytree(path, src / name, ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
         else:
+            (src / name).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(path, src / name)
     removed = 0
     for path in sorted((src / "book").glob("*.ipynb")):
