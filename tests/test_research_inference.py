@@ -177,6 +177,16 @@ def test_logit_drops_rows_with_missing_values_and_their_clusters(panel):
     assert other["n_clusters"].iloc[0] == 80
 
 
+def test_logit_reads_the_research_panels_nullable_columns(panel):
+    """Columns as alliances.research makes them (Int8 with <NA>, Float32) give the float64/NaN result."""
+    holes = panel.assign(distance=panel["distance"].mask(panel.index % 9 == 0),
+                         dispute=panel["dispute"].mask(panel.index % 11 == 0))
+    nullable = holes.astype({"dispute": "Int8", "allied": "Int8", "distance": "Float64"})
+    assert nullable["dispute"].isna().any()
+    pd.testing.assert_frame_equal(inference.logit("dispute ~ allied + distance", nullable),
+                                  inference.logit("dispute ~ allied + distance", holes))
+
+
 def test_logit_errors(panel):
     with pytest.raises(ValueError, match="empty"):
         inference.logit("dispute ~ allied", panel.iloc[:0])

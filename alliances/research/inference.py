@@ -246,6 +246,22 @@ def share_difference(a, b, *, labels: tuple[str, str] = ("a", "b"), test: str = 
                    "share_a": count1 / nobs1, "share_b": count2 / nobs2}])
 
 
+def _model_frame(formula: str, frame: pd.DataFrame, extra: tuple[str, ...] = ()) -> pd.DataFrame:
+    """The columns ``formula`` names (and ``extra``), with pandas' nullable numbers (Int8, Float32, boolean,
+    as the research panels use) as float64 and <NA> as NaN, so that patsy reads them and drops missing rows."""
+    import re
+
+    names = set(re.findall(r"[A-Za-z_][A-Za-z0-9_.]*", formula)) | set(extra)
+    columns = [column for column in frame.columns if column in names]
+    used = frame[columns].copy()
+    for column in columns:
+        dtype = used[column].dtype
+        if pd.api.types.is_extension_array_dtype(dtype) and (pd.api.types.is_numeric_dtype(dtype)
+                                                              or pd.api.types.is_bool_dtype(dtype)):
+            used[column] = used[column].astype("float64")
+    return used
+
+
 def _dyad_groups(panel: pd.DataFrame) -> pd.Series:
     """One label per undirected dyad: (A, B) and (B, A) fall in the same cluster."""
     for column in ("ccode1", "ccode2"):
@@ -262,7 +278,8 @@ def logit(formula: str, panel: pd.DataFrame, *, cluster: str | None = "dyad",
 
     Wraps ``statsmodels.formula.api.logit(formula, panel).fit(cov_type="cluster", ...)``. Rows
     with a missing value in any variable of the formula are dropped (statsmodels' default), and
-    the clusters are taken from the same rows. Clustering on the dyad allows the errors of one
+    the clusters are taken from the same rows. The panels' nullable columns (``Int8`` with
+    ``<NA>``) can be used as they are. Clustering on the dyad allows the errors of one
     pair of states to be correlated over the years (a pair at peace in 1990 is likely at peace
     in 1991), which ordinary standard errors would treat as new, independent evidence; it still
     assumes pairs are independent of each other. The cluster count should be large (dozens at
@@ -291,6 +308,7 @@ def logit(formula: str, panel: pd.DataFrame, *, cluster: str | None = "dyad",
 
     if len(panel) == 0:
         raise ValueError("the panel is empty")
+    panel = _model_frame(formula, panel, ("ccode1", "ccode2") if cluster == "dyad" else (cluster,) if cluster else ())
     model = smf.logit(formula, panel)
     used = model.data.row_labels
     if cluster is None:
@@ -476,7 +494,7 @@ def cox(formula: str, durations: pd.DataFrame, *, event: str = "ended", ties: st
 
     _check_columns(durations, [event])
     status = durations[event].astype(float)
-    model = smf.phreg(formula, durations, status=status.to_numpy(), ties=ties)
+    model = smf.phreg(formula, _model_frame(formula, durations), status=status.to_numpy(), ties=ties)
     fit = model.fit()
     interval = fit.conf_int(alpha=1 - confidence_level)
     names = model.exog_names
