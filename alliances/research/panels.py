@@ -113,17 +113,23 @@ def _outside(panel: pd.DataFrame, source: str) -> np.ndarray:
 
 
 def _lookup(panel, source_df, source_key, columns, source, *, dtype="Int8", fill=None, suffix="", side=""):
-    """Add ``columns`` of ``source_df`` to a shallow copy of ``panel`` by key; NA outside the source's years."""
-    out = panel.copy(deep=False)
+    """``panel`` with ``columns`` of ``source_df`` joined by key (a new frame sharing the panel's
+    columns, not copying them); NA outside the source's years."""
     pos = _positions(_panel_key(panel, side), source_key, f"{source} -> {columns}")
     outside = _outside(panel, source)
+    new = {}
     for col in columns:
-        name = col + suffix
         dt = dtype[col] if isinstance(dtype, dict) else dtype
         values = _take(source_df[col].to_numpy(), pos, dt, fill)
         values[outside] = pd.NA
-        out[name] = values
-    return out
+        new[col + suffix] = values
+    return _with(panel, new)
+
+
+def _with(panel: pd.DataFrame, new: dict) -> pd.DataFrame:
+    """A new frame: ``panel``'s columns (not copied) plus ``new`` (replacing any of the same name)."""
+    keep = panel.drop(columns=[c for c in new if c in panel.columns])
+    return pd.concat([keep, pd.DataFrame(new, index=panel.index)], axis=1, copy=False)
 
 
 def _per_side(panel, fn):
@@ -342,11 +348,12 @@ def add_majors(panel: pd.DataFrame) -> pd.DataFrame:
 def _fill_zero(panel, base, source):
     """0 instead of NA for rows inside the source's years (the source lists only positive cases)."""
     inside = ~_outside(panel, source)
+    new = {}
     for col in [c for c in panel.columns if c in (base, base + "1", base + "2")]:
-        values = panel[col].copy()
-        values[inside & values.isna().to_numpy()] = 0
-        panel[col] = values
-    return panel
+        values = panel[col].array.copy()
+        values[inside & values.isna()] = 0
+        new[col] = values
+    return _with(panel, new)
 
 
 # --- disputes, wars, conflicts --------------------------------------------------------------------
@@ -532,10 +539,9 @@ def add_distance(panel: pd.DataFrame) -> pd.DataFrame:
     h = np.sin((a2 - a1) / 2) ** 2 + np.cos(a1) * np.cos(a2) * np.sin((lng[p2[ok]] - lng[p1[ok]]) / 2) ** 2
     dist = np.full(len(panel), np.nan, dtype=np.float32)
     dist[ok] = 2 * 6371.0 * np.arcsin(np.sqrt(h))
-    out = panel.copy(deep=False)
-    out["capdist"] = pd.array(dist, dtype="Float32")
-    out["capdist"] = out["capdist"].mask(~ok)
-    return out
+    capdist = pd.array(dist, dtype="Float32")
+    capdist[~ok] = pd.NA
+    return _with(panel, {"capdist": capdist})
 
 
 # --- rivalries, memberships --------------------------------------------------------------------------
@@ -640,11 +646,9 @@ def add_peace_years(panel: pd.DataFrame, event: str = "cowmidonset", name: str =
         py = np.array([], dtype=np.float64)
     values = np.empty(len(order))
     values[order] = py
-    out = panel.copy(deep=False)
-    out[name] = pd.array(values, dtype="Float64").astype("Int32")
-    out[name + "2"] = pd.array(values ** 2, dtype="Float64")
-    out[name + "3"] = pd.array(values ** 3, dtype="Float64")
-    return out
+    return _with(panel, {name: pd.array(values, dtype="Float64").astype("Int32"),
+                         name + "2": pd.array(values ** 2, dtype="Float64"),
+                         name + "3": pd.array(values ** 3, dtype="Float64")})
 
 
 def politically_relevant(panel: pd.DataFrame) -> pd.DataFrame:
