@@ -140,6 +140,8 @@ def _per_side(panel, fn):
 # --- builders ----------------------------------------------------------------------------------------
 
 def _system(start: int, end: int, mry: bool) -> pd.DataFrame:
+    """(ccode, year, first, last): state-years of the COW system, with the first and last day of
+    membership within the year as month*100 + day (101 ... 1231)."""
     states = _table("cow_states")
     last = SOURCES["cow_states"]["last"]
     first_year = states["styear"].to_numpy(dtype=np.int64)
@@ -148,11 +150,18 @@ def _system(start: int, end: int, mry: bool) -> pd.DataFrame:
         last_year = np.where(last_year == last, max(end, last), last_year)
     lo, hi = np.maximum(first_year, start), np.minimum(last_year, end)
     n = np.clip(hi - lo + 1, 0, None)
-    ccode = np.repeat(states["ccode"].to_numpy(dtype=np.int16), n)
+    rows = np.repeat(np.arange(len(states)), n)
     offsets = np.arange(n.sum()) - np.repeat(np.cumsum(n) - n, n)
-    year = (np.repeat(lo, n) + offsets).astype(np.int16)
-    sy = pd.DataFrame({"ccode": ccode, "year": year}).drop_duplicates()  # exit and re-entry in one year
-    return sy.sort_values(["ccode", "year"], ignore_index=True)
+    year = np.repeat(lo, n) + offsets
+    st_day = (states["stmonth"].fillna(1) * 100 + states["stday"].fillna(1)).to_numpy(dtype=np.int64)[rows]
+    end_day = (states["endmonth"].fillna(12) * 100 + states["endday"].fillna(31)).to_numpy(dtype=np.int64)[rows]
+    sy = pd.DataFrame({"ccode": states["ccode"].to_numpy(dtype=np.int16)[rows], "year": year.astype(np.int16),
+                       "first": np.where(year == first_year[rows], st_day, 101).astype(np.int16),
+                       "last": np.where(year == states["endyear"].to_numpy(dtype=np.int64)[rows], end_day, 1231)
+                       .astype(np.int16)})
+    # a state that left and re-entered in the same year: one row, from its first to its last day
+    sy = sy.groupby(["ccode", "year"], as_index=False, sort=True).agg(first=("first", "min"), last=("last", "max"))
+    return sy
 
 
 def state_years(start: int = 1816, end: int = 2016, *, mry: bool = False) -> pd.DataFrame:
@@ -166,7 +175,7 @@ def state_years(start: int = 1816, end: int = 2016, *, mry: bool = False) -> pd.
     """
     if start > end:
         raise ValueError(f"start ({start}) is after end ({end})")
-    return _system(start, end, mry)
+    return _system(start, end, mry)[["ccode", "year"]]
 
 
 def dyad_years(start: int = 1816, end: int = 2016, *, directed: bool = True, mry: bool = False) -> pd.DataFrame:
@@ -175,19 +184,24 @@ def dyad_years(start: int = 1816, end: int = 2016, *, directed: bool = True, mry
     ``directed=True``: each ordered pair once (USA-CAN and CAN-USA), n(n-1) rows in a year with n
     states. ``directed=False``: each unordered pair once, as ``ccode1 < ccode2``. Built by one cross
     join per year of :func:`state_years` (so entries, exits and gaps are respected; ``mry`` as there).
+    Two states that were both members in a year but never on the same day (one left before the
+    other entered) make no dyad-year, as in peacesciencer (its ``false_cow_dyads``).
     """
-    sy = state_years(start, end, mry=mry)
-    codes = sy["ccode"].to_numpy()
+    sy = _system(start, end, mry)
     c1, c2, yy = [], [], []
-    # state_years is sorted by (ccode, year): regroup by year once
-    order = np.lexsort((codes, sy["year"].to_numpy()))
-    codes, yrs = codes[order], sy["year"].to_numpy()[order]
+    order = np.lexsort((sy["ccode"].to_numpy(), sy["year"].to_numpy()))  # regroup by year once
+    codes, yrs = sy["ccode"].to_numpy()[order], sy["year"].to_numpy()[order]
+    day0, day1 = sy["first"].to_numpy()[order], sy["last"].to_numpy()[order]
     years, first = np.unique(yrs, return_index=True)
     bounds = np.append(first, len(codes))
     for i, year in enumerate(years):
-        c = codes[bounds[i]:bounds[i + 1]]
-        a, b = np.repeat(c, len(c)), np.tile(c, len(c))
+        sl = slice(bounds[i], bounds[i + 1])
+        c, f, la = codes[sl], day0[sl], day1[sl]
+        k = len(c)
+        a, b = np.repeat(c, k), np.tile(c, k)
         keep = a != b if directed else a < b
+        if (f > 101).any() or (la < 1231).any():  # someone entered or left this year: same-day overlap
+            keep &= np.maximum(np.repeat(f, k), np.tile(f, k)) <= np.minimum(np.repeat(la, k), np.tile(la, k))
         c1.append(a[keep])
         c2.append(b[keep])
         yy.append(np.full(keep.sum(), year, dtype=np.int16))
@@ -261,7 +275,9 @@ def add_atop(panel: pd.DataFrame, provisions: list[str] | None = None) -> pd.Dat
     ``atop_consul``. Directed panels: ccode1's obligation toward ccode2, as in ATOP's directed
     file, where about 170 dyad-years carry only a one-way (asymmetric) pledge. Non-directed panels
     (ccode1 < ccode2): each obligation held by *either* state toward the other, so an asymmetric
-    pledge is never dropped. State-years: ``atop_partners`` (number of states allied with) and each
+    pledge is never dropped. ATOP's file also has 23 pairs-years (46 directed rows) in which
+    neither state pledges anything to the other (their obligations run to third members):
+    ``atop_alliance`` is 1 and the five obligations 0 there. State-years: ``atop_partners`` (number of states allied with) and each
     obligation = 1 if the state has it toward at least one state.
 
     ``provisions``: alliance-level ATOP columns (e.g. ``["milaid", "intcom", "base"]``, codes in the
