@@ -97,13 +97,27 @@ def _positions(panel_key: np.ndarray, source_key: np.ndarray, what: str) -> np.n
     return index.get_indexer(panel_key)
 
 
-def _take(values, pos: np.ndarray, dtype: str, fill=None) -> pd.array:
-    """Source values at ``pos``; rows with no source row get ``fill`` (None: missing)."""
-    arr = pd.array(values, dtype=dtype)
-    out = arr.take(pos, allow_fill=True)
+_MASKED = {"Int8": (pd.arrays.IntegerArray, np.int8), "Int16": (pd.arrays.IntegerArray, np.int16),
+           "Int32": (pd.arrays.IntegerArray, np.int32), "Int64": (pd.arrays.IntegerArray, np.int64),
+           "Float32": (pd.arrays.FloatingArray, np.float32), "Float64": (pd.arrays.FloatingArray, np.float64)}
+
+
+def _take(values, pos: np.ndarray, dtype: str, fill=None, missing: np.ndarray | None = None):
+    """Source values at ``pos`` as a nullable array of ``dtype``: missing where the source value is
+    missing, where ``missing`` is True, and where there is no source row (``pos`` -1) unless ``fill``."""
+    kind, np_type = _MASKED[dtype]
+    src = pd.Series(values).to_numpy(dtype=np.float64, na_value=np.nan)
+    none = pos < 0
+    got = src.take(np.where(none, 0, pos)) if len(src) else np.full(len(pos), np.nan)
     if fill is not None:
-        out[pos < 0] = fill
-    return out
+        got[none] = fill
+        mask = np.isnan(got)
+    else:
+        mask = np.isnan(got) | none
+    if missing is not None:
+        mask |= missing
+    got[mask] = 0
+    return kind(got.astype(np_type, copy=False), mask)
 
 
 def _outside(panel: pd.DataFrame, source: str) -> np.ndarray:
@@ -120,16 +134,15 @@ def _lookup(panel, source_df, source_key, columns, source, *, dtype="Int8", fill
     new = {}
     for col in columns:
         dt = dtype[col] if isinstance(dtype, dict) else dtype
-        values = _take(source_df[col].to_numpy(), pos, dt, fill)
-        values[outside] = pd.NA
-        new[col + suffix] = values
+        new[col + suffix] = _take(source_df[col].to_numpy(), pos, dt, fill, outside)
     return _with(panel, new)
 
 
 def _with(panel: pd.DataFrame, new: dict) -> pd.DataFrame:
     """A new frame: ``panel``'s columns (not copied) plus ``new`` (replacing any of the same name)."""
-    keep = panel.drop(columns=[c for c in new if c in panel.columns])
-    return pd.concat([keep, pd.DataFrame(new, index=panel.index)], axis=1, copy=False)
+    clash = [c for c in new if c in panel.columns]
+    keep = panel.drop(columns=clash) if clash else panel
+    return pd.concat([keep, pd.DataFrame(new, index=panel.index, copy=False)], axis=1, copy=False)
 
 
 def _per_side(panel, fn):
