@@ -654,17 +654,16 @@ def add_peace_years(panel: pd.DataFrame, event: str = "cowmidonset", name: str =
     """
     if event not in panel:
         raise ValueError(f"{event!r} is not in the panel: add it first (e.g. add_mids for cowmidonset)")
-    keys = ["ccode1", "ccode2"] if unit(panel) == "dyad" else ["ccode"]
-    order = np.lexsort([panel["year"].to_numpy()] + [panel[k].to_numpy() for k in reversed(keys)])
-    year = panel["year"].to_numpy()[order].astype(np.int64)
+    key = _panel_key(panel)  # (unit, year) as one int64: one sort
+    order = np.argsort(key, kind="stable")
+    key = key[order]
+    year = key % 10_000
     ev = panel[event].to_numpy(dtype="float", na_value=np.nan)[order]
-    unit_ids = np.zeros(len(order), dtype=np.int64)
     if len(order):
-        new = np.zeros(len(order), dtype=bool)
+        unit_key = key // 10_000
+        new = np.empty(len(order), dtype=bool)
         new[0] = True
-        for k in keys:
-            v = panel[k].to_numpy()[order]
-            new[1:] |= v[1:] != v[:-1]
+        np.not_equal(unit_key[1:], unit_key[:-1], out=new[1:])
         unit_ids = np.cumsum(new) - 1
         anchor = np.where((ev == 1) | new, year, -1)  # an onset, or the unit's first year
         anchor = np.where(anchor >= 0, anchor + unit_ids * 10_000, -1)
@@ -675,9 +674,11 @@ def add_peace_years(panel: pd.DataFrame, event: str = "cowmidonset", name: str =
         py = np.array([], dtype=np.float64)
     values = np.empty(len(order))
     values[order] = py
-    return _with(panel, {name: pd.array(values, dtype="Float64").astype("Int32"),
-                         name + "2": pd.array(values ** 2, dtype="Float64"),
-                         name + "3": pd.array(values ** 3, dtype="Float64")})
+    mask = np.isnan(values)
+    values[mask] = 0
+    return _with(panel, {name: pd.arrays.IntegerArray(values.astype(np.int32), mask),
+                         name + "2": pd.arrays.FloatingArray(values ** 2, mask.copy()),
+                         name + "3": pd.arrays.FloatingArray(values ** 3, mask.copy())})
 
 
 def politically_relevant(panel: pd.DataFrame) -> pd.DataFrame:
