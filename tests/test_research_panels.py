@@ -289,6 +289,9 @@ def test_state_year_adders_and_documentation():
     assert usa.loc[1900, "contig_land"] == 1 and usa.loc[1950, "contig_land"] == 2  # Canada enters in 1920
     doc = r.describe(sy)
     assert doc["source"].notna().all(), doc[doc["source"].isna()]
+    dyad = r.describe(r.dyad_years(1990, 1990).head(5).pipe(r.add_mids)).set_index("column")
+    assert "state" in dyad.loc["hostlev1", "meaning"] and "Dispute-level" in dyad.loc["hostlev", "meaning"]
+    assert dyad["coverage"].notna().all()
     cites = r.citations(sy)
     for needle in ("Leeds", "Singer", "Palmer", "Sarkees", "Gleditsch", "Stinnett", "Fariss", "Thompson",
                    "Pemstein", "peacesciencer"):
@@ -314,3 +317,8 @@ def test_inputs_are_not_changed():
     before = p.copy()
     p.pipe(r.add_atop).pipe(r.add_nmc).pipe(r.add_peace_years, event="atop_defense")
     pd.testing.assert_frame_equal(p, before)
+
+
+def test_membership_flags_count_like_the_curated_table():
+    sy = r.state_years(1949, 2016).pipe(r.add_memberships, alliances=["nato"])
+    assert sy.groupby("year").member_nato.sum().astype(int).equals(data.member_counts("nato", 1949, 2016).rename("member_nato"))

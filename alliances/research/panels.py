@@ -628,9 +628,9 @@ def add_memberships(panel: pd.DataFrame, alliances=("nato", "csto")) -> pd.DataF
         s = spells[spells["alliance_id"] == alliance].dropna(subset=["cow_code"])
         rows = []
         for code, joined, left in zip(s["cow_code"], s["joined"], s["left"]):
-            first = joined.year if (joined.month, joined.day) <= (12, 31) else joined.year + 1
-            last = 2025 if pd.isna(left) else (left.year if (left.month, left.day) == (12, 31) else left.year - 1)
-            rows += [(int(code), y) for y in range(max(first, 1945), min(last, 2025) + 1)]
+            # a member on 31 December of year y: joined on or before it, left after it (as data.members)
+            last = 2025 if pd.isna(left) else left.year - 1
+            rows += [(int(code), y) for y in range(max(joined.year, 1945), min(last, 2025) + 1)]
         years = pd.DataFrame(rows, columns=["ccode", "year"]).drop_duplicates().assign(member=1)
         name = f"member_{alliance.replace('-', '_')}"
 
