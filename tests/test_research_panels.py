@@ -312,6 +312,15 @@ def test_merges_are_validated():
         panels._positions(np.array([1, 2]), np.array([1, 1]), "test")
 
 
+def test_a_filtered_directed_panel_stays_directed():
+    one_way = raw("atop_alliance_dyads.csv").query("year == 1832 and ccode1 == 211 and ccode2 == 220")
+    assert one_way[["atop_defense"]].sum().sum() == 0  # Belgium pledged nothing to France in 1832
+    p = r.dyad_years(1832, 1832).query("ccode1 == 211 and ccode2 == 220").pipe(r.add_atop)
+    assert p.attrs["directed"] and p.atop_defense.iloc[0] == 0 and p.atop_alliance.iloc[0] == 1
+    nd = r.dyad_years(1832, 1832, directed=False).query("ccode1 == 211 and ccode2 == 220").pipe(r.add_atop)
+    assert nd.atop_defense.iloc[0] == 1  # France's pledge to Belgium counts in the non-directed view
+
+
 def test_inputs_are_not_changed():
     p = r.dyad_years(1950, 1950)
     before = p.copy()

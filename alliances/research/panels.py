@@ -9,7 +9,8 @@ Rules every function follows:
 
 - **The unit comes from the key columns**: ``ccode``/``year`` is a state-year panel,
   ``ccode1``/``ccode2``/``year`` a dyad-year panel (pandas ``attrs`` do not survive merges, so they
-  are not used). A dyad-year panel is *directed* unless every row has ``ccode1 < ccode2``.
+  are not relied on). A dyad-year panel is *directed* unless every row has ``ccode1 < ccode2``;
+  ``dyad_years`` leaves ``attrs["directed"]`` as a hint that wins while it survives.
 - **Outside a source's years a value is missing (``<NA>``), never 0.** Inside them, 0 means the
   source records no such event for the unit. Each docstring says where its source ends.
 - **Every join is validated**: the source side must be unique on the join keys (the check
@@ -70,6 +71,12 @@ def unit(panel: pd.DataFrame) -> str:
 
 
 def _directed(panel: pd.DataFrame) -> bool:
+    """Directed unless every row has ccode1 < ccode2. ``dyad_years`` also leaves a hint in
+    ``panel.attrs["directed"]`` (kept by filters such as ``query``, lost by merges), which wins when
+    present: a directed panel filtered down to ccode1 < ccode2 rows stays directed."""
+    hint = panel.attrs.get("directed")
+    if hint is not None:
+        return bool(hint)
     return not bool((panel["ccode1"] < panel["ccode2"]).all())
 
 
@@ -142,7 +149,9 @@ def _with(panel: pd.DataFrame, new: dict) -> pd.DataFrame:
     """A new frame: ``panel``'s columns (not copied) plus ``new`` (replacing any of the same name)."""
     clash = [c for c in new if c in panel.columns]
     keep = panel.drop(columns=clash) if clash else panel
-    return pd.concat([keep, pd.DataFrame(new, index=panel.index, copy=False)], axis=1, copy=False)
+    out = pd.concat([keep, pd.DataFrame(new, index=panel.index, copy=False)], axis=1, copy=False)
+    out.attrs = dict(panel.attrs)
+    return out
 
 
 def _per_side(panel, fn):
@@ -218,9 +227,11 @@ def dyad_years(start: int = 1816, end: int = 2016, *, directed: bool = True, mry
         c1.append(a[keep])
         c2.append(b[keep])
         yy.append(np.full(keep.sum(), year, dtype=np.int16))
-    return pd.DataFrame({"ccode1": np.concatenate(c1) if c1 else np.array([], np.int16),
-                         "ccode2": np.concatenate(c2) if c2 else np.array([], np.int16),
-                         "year": np.concatenate(yy) if yy else np.array([], np.int16)})
+    out = pd.DataFrame({"ccode1": np.concatenate(c1) if c1 else np.array([], np.int16),
+                        "ccode2": np.concatenate(c2) if c2 else np.array([], np.int16),
+                        "year": np.concatenate(yy) if yy else np.array([], np.int16)})
+    out.attrs["directed"] = directed
+    return out
 
 
 # --- ATOP -----------------------------------------------------------------------------------------
@@ -646,8 +657,8 @@ def add_memberships(panel: pd.DataFrame, alliances=("nato", "csto")) -> pd.DataF
 
 def add_peace_years(panel: pd.DataFrame, event: str = "cowmidonset", name: str = "peace_years") -> pd.DataFrame:
     """Years since the unit's last ``event`` (default: MID onset; run :func:`add_mids` first) and
-    their square and cube (``peace_years``, ``peace_years2``, ``peace_years3``), for Carter and
-    Signorino's (2010) cubic approximation. 0 in an onset year; before a unit's first onset in the
+    their square and cube (``peace_years``, ``peace_years2``, ``peace_years3``), for the cubic
+    polynomial of Carter and Signorino (2010, Political Analysis 18(3): 271-292). 0 in an onset year; before a unit's first onset in the
     panel, the years since the unit's first year in the panel (left-censored). Missing where
     ``event`` is missing (outside the event source's years, e.g. after 2014 for MIDs). Units are
     dyads (as ordered in the panel) or states. Vectorised: one sort and a cumulative maximum.
@@ -683,7 +694,7 @@ def add_peace_years(panel: pd.DataFrame, event: str = "cowmidonset", name: str =
 
 def politically_relevant(panel: pd.DataFrame) -> pd.DataFrame:
     """Keep the politically relevant dyad-years: directly contiguous (``conttype`` 1-5) or with at least
-    one major power (Lemke and Reed's definition, as peacesciencer's ``filter_prd``). Adds contiguity
+    one major power (the rule of peacesciencer's ``filter_prd``). Adds contiguity
     and majors if absent; dyad-years where either is missing (after 2016) are dropped."""
     p = panel
     if "conttype" not in p:
