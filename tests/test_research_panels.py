@@ -279,6 +279,21 @@ def test_missing_not_zero_one_year_past_the_end(adder, column, last):
     assert out.loc[last].notna().all(), f"{column} should be known in {last}"
 
 
+STATE_ENDS = [  # state-year columns, same rule
+    (r.add_atop, "atop_partners", 2018), (r.add_nmc, "cinc", 2022), (r.add_mids, "cowmidonset", 2014),
+    (r.add_wars, "cowinterongoing", 2007), (r.add_conflicts, "ucdp_conflict", 2024),
+    (r.add_contiguity, "contig_land", 2016), (r.add_majors, "cowmaj", 2016), (r.add_democracy, "v2x_polyarchy", 2025),
+    (r.add_gdp_pop, "mrgdppc", 2019), (r.add_rivalries, "rivalries", 2020), (r.add_memberships, "member_nato", 2025),
+]
+
+
+@pytest.mark.parametrize("adder, column, last", STATE_ENDS, ids=[e[1] for e in STATE_ENDS])
+def test_state_years_missing_not_zero_one_year_past_the_end(adder, column, last):
+    panel = r.state_years(last, last + 1, mry=True).query("ccode in (2, 20, 365, 740)")
+    out = adder(panel).set_index("year")[column]
+    assert out.loc[last + 1].isna().all() and out.loc[last].notna().all(), column
+
+
 def test_state_year_adders_and_documentation():
     sy = (r.state_years(1816, 2022, mry=True).pipe(r.add_atop).pipe(r.add_nmc).pipe(r.add_mids).pipe(r.add_wars)
           .pipe(r.add_conflicts).pipe(r.add_contiguity).pipe(r.add_majors).pipe(r.add_democracy)
@@ -304,6 +319,8 @@ def test_politically_relevant_dyads():
     assert ((prd.conttype >= 1) | (prd.cowmaj1 == 1) | (prd.cowmaj2 == 1)).all()
     assert ((prd.ccode1 == 2) & (prd.ccode2 == 20)).any() and ((prd.ccode1 == 2) & (prd.ccode2 == 710)).any()
     assert not ((prd.ccode1 == 95) & (prd.ccode2 == 840)).any()  # Panama-Philippines: neither
+    with pytest.raises(ValueError, match="dyad"):
+        r.politically_relevant(r.state_years(1950, 1950))
 
 
 def test_merges_are_validated():

@@ -696,6 +696,8 @@ def politically_relevant(panel: pd.DataFrame) -> pd.DataFrame:
     """Keep the politically relevant dyad-years: directly contiguous (``conttype`` 1-5) or with at least
     one major power (the rule of peacesciencer's ``filter_prd``). Adds contiguity
     and majors if absent; dyad-years where either is missing (after 2016) are dropped."""
+    if unit(panel) != "dyad":
+        raise ValueError("politically_relevant() needs a dyad-year panel (ccode1, ccode2, year)")
     p = panel
     if "conttype" not in p:
         p = add_contiguity(p)
