@@ -444,9 +444,9 @@ def curate(src: Path) -> None:
 
     atop_a = pd.read_csv(src / "atop-5.1" / "atop5_1a.csv")
     _write(_ints(atop_a).sort_values("atopid"), "atop_alliance_provisions.csv.gz")
-    raw_m = src / "atop-5.1" / "atop5_1m.csv"
-    if not raw_m.is_file():
-        raw_m = Path("/tmp/research-raw/atop5_1m.csv")  # copy from jandresgannon/DoDL (see the module docstring)
+    # the member file: shared/sources/atop-5.1/ or atop-5.1-members/ (a copy of jandresgannon/DoDL's, see above)
+    raw_m = next((p for p in (src / "atop-5.1" / "atop5_1m.csv", src / "atop-5.1-members" / "atop5_1m.csv")
+                  if p.is_file()), src / "atop-5.1" / "atop5_1m.csv")
     expected = "0e3c803f65275c3cb9309d08c04710416dff16aee936c8b4f887c7b67ee5b55b"
     if raw_m.is_file() and hashlib.sha256(raw_m.read_bytes()).hexdigest() == expected:
         atop_m = _ints(pd.read_csv(raw_m))

@@ -9,7 +9,8 @@ Rules every function follows:
 
 - **The unit comes from the key columns**: ``ccode``/``year`` is a state-year panel,
   ``ccode1``/``ccode2``/``year`` a dyad-year panel (pandas ``attrs`` do not survive merges, so they
-  are not used). A dyad-year panel is *directed* unless every row has ``ccode1 < ccode2``.
+  are not relied on). A dyad-year panel is *directed* unless every row has ``ccode1 < ccode2``;
+  ``dyad_years`` leaves ``attrs["directed"]`` as a hint that wins while it survives.
 - **Outside a source's years a value is missing (``<NA>``), never 0.** Inside them, 0 means the
   source records no such event for the unit. Each docstring says where its source ends.
 - **Every join is validated**: the source side must be unique on the join keys (the check
@@ -70,6 +71,12 @@ def unit(panel: pd.DataFrame) -> str:
 
 
 def _directed(panel: pd.DataFrame) -> bool:
+    """Directed unless every row has ccode1 < ccode2. ``dyad_years`` also leaves a hint in
+    ``panel.attrs["directed"]`` (kept by filters such as ``query``, lost by merges), which wins when
+    present: a directed panel filtered down to ccode1 < ccode2 rows stays directed."""
+    hint = panel.attrs.get("directed")
+    if hint is not None:
+        return bool(hint)
     return not bool((panel["ccode1"] < panel["ccode2"]).all())
 
 
@@ -97,13 +104,27 @@ def _positions(panel_key: np.ndarray, source_key: np.ndarray, what: str) -> np.n
     return index.get_indexer(panel_key)
 
 
-def _take(values, pos: np.ndarray, dtype: str, fill=None) -> pd.array:
-    """Source values at ``pos``; rows with no source row get ``fill`` (None: missing)."""
-    arr = pd.array(values, dtype=dtype)
-    out = arr.take(pos, allow_fill=True)
+_MASKED = {"Int8": (pd.arrays.IntegerArray, np.int8), "Int16": (pd.arrays.IntegerArray, np.int16),
+           "Int32": (pd.arrays.IntegerArray, np.int32), "Int64": (pd.arrays.IntegerArray, np.int64),
+           "Float32": (pd.arrays.FloatingArray, np.float32), "Float64": (pd.arrays.FloatingArray, np.float64)}
+
+
+def _take(values, pos: np.ndarray, dtype: str, fill=None, missing: np.ndarray | None = None):
+    """Source values at ``pos`` as a nullable array of ``dtype``: missing where the source value is
+    missing, where ``missing`` is True, and where there is no source row (``pos`` -1) unless ``fill``."""
+    kind, np_type = _MASKED[dtype]
+    src = pd.Series(values).to_numpy(dtype=np.float64, na_value=np.nan)
+    none = pos < 0
+    got = src.take(np.where(none, 0, pos)) if len(src) else np.full(len(pos), np.nan)
     if fill is not None:
-        out[pos < 0] = fill
-    return out
+        got[none] = fill
+        mask = np.isnan(got)
+    else:
+        mask = np.isnan(got) | none
+    if missing is not None:
+        mask |= missing
+    got[mask] = 0
+    return kind(got.astype(np_type, copy=False), mask)
 
 
 def _outside(panel: pd.DataFrame, source: str) -> np.ndarray:
@@ -113,16 +134,23 @@ def _outside(panel: pd.DataFrame, source: str) -> np.ndarray:
 
 
 def _lookup(panel, source_df, source_key, columns, source, *, dtype="Int8", fill=None, suffix="", side=""):
-    """Add ``columns`` of ``source_df`` to a shallow copy of ``panel`` by key; NA outside the source's years."""
-    out = panel.copy(deep=False)
+    """``panel`` with ``columns`` of ``source_df`` joined by key (a new frame sharing the panel's
+    columns, not copying them); NA outside the source's years."""
     pos = _positions(_panel_key(panel, side), source_key, f"{source} -> {columns}")
     outside = _outside(panel, source)
+    new = {}
     for col in columns:
-        name = col + suffix
         dt = dtype[col] if isinstance(dtype, dict) else dtype
-        values = _take(source_df[col].to_numpy(), pos, dt, fill)
-        values[outside] = pd.NA
-        out[name] = values
+        new[col + suffix] = _take(source_df[col].to_numpy(), pos, dt, fill, outside)
+    return _with(panel, new)
+
+
+def _with(panel: pd.DataFrame, new: dict) -> pd.DataFrame:
+    """A new frame: ``panel``'s columns (not copied) plus ``new`` (replacing any of the same name)."""
+    clash = [c for c in new if c in panel.columns]
+    keep = panel.drop(columns=clash) if clash else panel
+    out = pd.concat([keep, pd.DataFrame(new, index=panel.index, copy=False)], axis=1, copy=False)
+    out.attrs = dict(panel.attrs)
     return out
 
 
@@ -134,6 +162,8 @@ def _per_side(panel, fn):
 # --- builders ----------------------------------------------------------------------------------------
 
 def _system(start: int, end: int, mry: bool) -> pd.DataFrame:
+    """(ccode, year, first, last): state-years of the COW system, with the first and last day of
+    membership within the year as month*100 + day (101 ... 1231)."""
     states = _table("cow_states")
     last = SOURCES["cow_states"]["last"]
     first_year = states["styear"].to_numpy(dtype=np.int64)
@@ -142,11 +172,18 @@ def _system(start: int, end: int, mry: bool) -> pd.DataFrame:
         last_year = np.where(last_year == last, max(end, last), last_year)
     lo, hi = np.maximum(first_year, start), np.minimum(last_year, end)
     n = np.clip(hi - lo + 1, 0, None)
-    ccode = np.repeat(states["ccode"].to_numpy(dtype=np.int16), n)
+    rows = np.repeat(np.arange(len(states)), n)
     offsets = np.arange(n.sum()) - np.repeat(np.cumsum(n) - n, n)
-    year = (np.repeat(lo, n) + offsets).astype(np.int16)
-    sy = pd.DataFrame({"ccode": ccode, "year": year}).drop_duplicates()  # exit and re-entry in one year
-    return sy.sort_values(["ccode", "year"], ignore_index=True)
+    year = np.repeat(lo, n) + offsets
+    st_day = (states["stmonth"].fillna(1) * 100 + states["stday"].fillna(1)).to_numpy(dtype=np.int64)[rows]
+    end_day = (states["endmonth"].fillna(12) * 100 + states["endday"].fillna(31)).to_numpy(dtype=np.int64)[rows]
+    sy = pd.DataFrame({"ccode": states["ccode"].to_numpy(dtype=np.int16)[rows], "year": year.astype(np.int16),
+                       "first": np.where(year == first_year[rows], st_day, 101).astype(np.int16),
+                       "last": np.where(year == states["endyear"].to_numpy(dtype=np.int64)[rows], end_day, 1231)
+                       .astype(np.int16)})
+    # a state that left and re-entered in the same year: one row, from its first to its last day
+    sy = sy.groupby(["ccode", "year"], as_index=False, sort=True).agg(first=("first", "min"), last=("last", "max"))
+    return sy
 
 
 def state_years(start: int = 1816, end: int = 2016, *, mry: bool = False) -> pd.DataFrame:
@@ -160,7 +197,7 @@ def state_years(start: int = 1816, end: int = 2016, *, mry: bool = False) -> pd.
     """
     if start > end:
         raise ValueError(f"start ({start}) is after end ({end})")
-    return _system(start, end, mry)
+    return _system(start, end, mry)[["ccode", "year"]]
 
 
 def dyad_years(start: int = 1816, end: int = 2016, *, directed: bool = True, mry: bool = False) -> pd.DataFrame:
@@ -169,25 +206,32 @@ def dyad_years(start: int = 1816, end: int = 2016, *, directed: bool = True, mry
     ``directed=True``: each ordered pair once (USA-CAN and CAN-USA), n(n-1) rows in a year with n
     states. ``directed=False``: each unordered pair once, as ``ccode1 < ccode2``. Built by one cross
     join per year of :func:`state_years` (so entries, exits and gaps are respected; ``mry`` as there).
+    Two states that were both members in a year but never on the same day (one left before the
+    other entered) make no dyad-year, as in peacesciencer (its ``false_cow_dyads``).
     """
-    sy = state_years(start, end, mry=mry)
-    codes = sy["ccode"].to_numpy()
+    sy = _system(start, end, mry)
     c1, c2, yy = [], [], []
-    # state_years is sorted by (ccode, year): regroup by year once
-    order = np.lexsort((codes, sy["year"].to_numpy()))
-    codes, yrs = codes[order], sy["year"].to_numpy()[order]
+    order = np.lexsort((sy["ccode"].to_numpy(), sy["year"].to_numpy()))  # regroup by year once
+    codes, yrs = sy["ccode"].to_numpy()[order], sy["year"].to_numpy()[order]
+    day0, day1 = sy["first"].to_numpy()[order], sy["last"].to_numpy()[order]
     years, first = np.unique(yrs, return_index=True)
     bounds = np.append(first, len(codes))
     for i, year in enumerate(years):
-        c = codes[bounds[i]:bounds[i + 1]]
-        a, b = np.repeat(c, len(c)), np.tile(c, len(c))
+        sl = slice(bounds[i], bounds[i + 1])
+        c, f, la = codes[sl], day0[sl], day1[sl]
+        k = len(c)
+        a, b = np.repeat(c, k), np.tile(c, k)
         keep = a != b if directed else a < b
+        if (f > 101).any() or (la < 1231).any():  # someone entered or left this year: same-day overlap
+            keep &= np.maximum(np.repeat(f, k), np.tile(f, k)) <= np.minimum(np.repeat(la, k), np.tile(la, k))
         c1.append(a[keep])
         c2.append(b[keep])
         yy.append(np.full(keep.sum(), year, dtype=np.int16))
-    return pd.DataFrame({"ccode1": np.concatenate(c1) if c1 else np.array([], np.int16),
-                         "ccode2": np.concatenate(c2) if c2 else np.array([], np.int16),
-                         "year": np.concatenate(yy) if yy else np.array([], np.int16)})
+    out = pd.DataFrame({"ccode1": np.concatenate(c1) if c1 else np.array([], np.int16),
+                        "ccode2": np.concatenate(c2) if c2 else np.array([], np.int16),
+                        "year": np.concatenate(yy) if yy else np.array([], np.int16)})
+    out.attrs["directed"] = directed
+    return out
 
 
 # --- ATOP -----------------------------------------------------------------------------------------
@@ -255,7 +299,9 @@ def add_atop(panel: pd.DataFrame, provisions: list[str] | None = None) -> pd.Dat
     ``atop_consul``. Directed panels: ccode1's obligation toward ccode2, as in ATOP's directed
     file, where about 170 dyad-years carry only a one-way (asymmetric) pledge. Non-directed panels
     (ccode1 < ccode2): each obligation held by *either* state toward the other, so an asymmetric
-    pledge is never dropped. State-years: ``atop_partners`` (number of states allied with) and each
+    pledge is never dropped. ATOP's file also has 23 pairs-years (46 directed rows) in which
+    neither state pledges anything to the other (their obligations run to third members):
+    ``atop_alliance`` is 1 and the five obligations 0 there. State-years: ``atop_partners`` (number of states allied with) and each
     obligation = 1 if the state has it toward at least one state.
 
     ``provisions``: alliance-level ATOP columns (e.g. ``["milaid", "intcom", "base"]``, codes in the
@@ -342,11 +388,12 @@ def add_majors(panel: pd.DataFrame) -> pd.DataFrame:
 def _fill_zero(panel, base, source):
     """0 instead of NA for rows inside the source's years (the source lists only positive cases)."""
     inside = ~_outside(panel, source)
+    new = {}
     for col in [c for c in panel.columns if c in (base, base + "1", base + "2")]:
-        values = panel[col].copy()
-        values[inside & values.isna().to_numpy()] = 0
-        panel[col] = values
-    return panel
+        values = panel[col].array.copy()
+        values[inside & values.isna()] = 0
+        new[col] = values
+    return _with(panel, new)
 
 
 # --- disputes, wars, conflicts --------------------------------------------------------------------
@@ -532,10 +579,9 @@ def add_distance(panel: pd.DataFrame) -> pd.DataFrame:
     h = np.sin((a2 - a1) / 2) ** 2 + np.cos(a1) * np.cos(a2) * np.sin((lng[p2[ok]] - lng[p1[ok]]) / 2) ** 2
     dist = np.full(len(panel), np.nan, dtype=np.float32)
     dist[ok] = 2 * 6371.0 * np.arcsin(np.sqrt(h))
-    out = panel.copy(deep=False)
-    out["capdist"] = pd.array(dist, dtype="Float32")
-    out["capdist"] = out["capdist"].mask(~ok)
-    return out
+    capdist = pd.array(dist, dtype="Float32")
+    capdist[~ok] = pd.NA
+    return _with(panel, {"capdist": capdist})
 
 
 # --- rivalries, memberships --------------------------------------------------------------------------
@@ -593,9 +639,9 @@ def add_memberships(panel: pd.DataFrame, alliances=("nato", "csto")) -> pd.DataF
         s = spells[spells["alliance_id"] == alliance].dropna(subset=["cow_code"])
         rows = []
         for code, joined, left in zip(s["cow_code"], s["joined"], s["left"]):
-            first = joined.year if (joined.month, joined.day) <= (12, 31) else joined.year + 1
-            last = 2025 if pd.isna(left) else (left.year if (left.month, left.day) == (12, 31) else left.year - 1)
-            rows += [(int(code), y) for y in range(max(first, 1945), min(last, 2025) + 1)]
+            # a member on 31 December of year y: joined on or before it, left after it (as data.members)
+            last = 2025 if pd.isna(left) else left.year - 1
+            rows += [(int(code), y) for y in range(max(joined.year, 1945), min(last, 2025) + 1)]
         years = pd.DataFrame(rows, columns=["ccode", "year"]).drop_duplicates().assign(member=1)
         name = f"member_{alliance.replace('-', '_')}"
 
@@ -611,25 +657,24 @@ def add_memberships(panel: pd.DataFrame, alliances=("nato", "csto")) -> pd.DataF
 
 def add_peace_years(panel: pd.DataFrame, event: str = "cowmidonset", name: str = "peace_years") -> pd.DataFrame:
     """Years since the unit's last ``event`` (default: MID onset; run :func:`add_mids` first) and
-    their square and cube (``peace_years``, ``peace_years2``, ``peace_years3``), for Carter and
-    Signorino's (2010) cubic approximation. 0 in an onset year; before a unit's first onset in the
+    their square and cube (``peace_years``, ``peace_years2``, ``peace_years3``), for the cubic
+    polynomial of Carter and Signorino (2010, Political Analysis 18(3): 271-292). 0 in an onset year; before a unit's first onset in the
     panel, the years since the unit's first year in the panel (left-censored). Missing where
     ``event`` is missing (outside the event source's years, e.g. after 2014 for MIDs). Units are
     dyads (as ordered in the panel) or states. Vectorised: one sort and a cumulative maximum.
     """
     if event not in panel:
         raise ValueError(f"{event!r} is not in the panel: add it first (e.g. add_mids for cowmidonset)")
-    keys = ["ccode1", "ccode2"] if unit(panel) == "dyad" else ["ccode"]
-    order = np.lexsort([panel["year"].to_numpy()] + [panel[k].to_numpy() for k in reversed(keys)])
-    year = panel["year"].to_numpy()[order].astype(np.int64)
+    key = _panel_key(panel)  # (unit, year) as one int64: one sort
+    order = np.argsort(key, kind="stable")
+    key = key[order]
+    year = key % 10_000
     ev = panel[event].to_numpy(dtype="float", na_value=np.nan)[order]
-    unit_ids = np.zeros(len(order), dtype=np.int64)
     if len(order):
-        new = np.zeros(len(order), dtype=bool)
+        unit_key = key // 10_000
+        new = np.empty(len(order), dtype=bool)
         new[0] = True
-        for k in keys:
-            v = panel[k].to_numpy()[order]
-            new[1:] |= v[1:] != v[:-1]
+        np.not_equal(unit_key[1:], unit_key[:-1], out=new[1:])
         unit_ids = np.cumsum(new) - 1
         anchor = np.where((ev == 1) | new, year, -1)  # an onset, or the unit's first year
         anchor = np.where(anchor >= 0, anchor + unit_ids * 10_000, -1)
@@ -640,17 +685,19 @@ def add_peace_years(panel: pd.DataFrame, event: str = "cowmidonset", name: str =
         py = np.array([], dtype=np.float64)
     values = np.empty(len(order))
     values[order] = py
-    out = panel.copy(deep=False)
-    out[name] = pd.array(values, dtype="Float64").astype("Int32")
-    out[name + "2"] = pd.array(values ** 2, dtype="Float64")
-    out[name + "3"] = pd.array(values ** 3, dtype="Float64")
-    return out
+    mask = np.isnan(values)
+    values[mask] = 0
+    return _with(panel, {name: pd.arrays.IntegerArray(values.astype(np.int32), mask),
+                         name + "2": pd.arrays.FloatingArray(values ** 2, mask.copy()),
+                         name + "3": pd.arrays.FloatingArray(values ** 3, mask.copy())})
 
 
 def politically_relevant(panel: pd.DataFrame) -> pd.DataFrame:
     """Keep the politically relevant dyad-years: directly contiguous (``conttype`` 1-5) or with at least
-    one major power (Lemke and Reed's definition, as peacesciencer's ``filter_prd``). Adds contiguity
+    one major power (the rule of peacesciencer's ``filter_prd``). Adds contiguity
     and majors if absent; dyad-years where either is missing (after 2016) are dropped."""
+    if unit(panel) != "dyad":
+        raise ValueError("politically_relevant() needs a dyad-year panel (ccode1, ccode2, year)")
     p = panel
     if "conttype" not in p:
         p = add_contiguity(p)

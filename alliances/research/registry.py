@@ -190,10 +190,10 @@ def column_info(column: str) -> tuple[str, str, str] | None:
     if column in COLUMNS:
         return COLUMNS[column]
     base = re.sub(r"[12]$", "", column)
+    if base in ("hostlev", "fatality"):  # hostlev1, fatality2: the state's, not the dispute's
+        return COLUMNS[base + "_state"]
     if base in COLUMNS:
         return COLUMNS[base]
-    if base in ("hostlev", "fatality"):
-        return COLUMNS[base + "_state"]
     if base.startswith("member_"):
         return ("memberships", "0/1", f"Member of {base.removeprefix('member_').upper()} on 31 December "
                                       "(curated membership spells)")
