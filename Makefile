@@ -53,7 +53,7 @@ test: $(STAMP)
 # package (library, data, grading, publish, book, packaging); `make test` runs every tier.
 FAST := not browser and not containers and not book and not notebooks and not slow and not wheel
 test-fast: $(STAMP)
-	$(BIN)/python -m pytest -m "$(FAST)" tests/library tests/data
+	$(BIN)/python -m pytest -m "$(FAST)" tests/library tests/data tests/research
 
 # The student notebooks (the notebook edition the book build writes, alliances/publish/notebooks.py) are
 # copied into the git-ignored working folder $(WORK) only where a file is not there yet, so a

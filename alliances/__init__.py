@@ -19,7 +19,7 @@ from importlib import import_module
 __all__ = ["checks", "data", "plots"]
 __version__ = "0.2.0"  # the version of the book (text, data, package): also in CITATION.cff and CHANGELOG.md (a test checks)
 
-_LAZY = {"checks", "data", "plots", "maps", "explore", "glue", "grading", "publish"}
+_LAZY = {"checks", "data", "plots", "maps", "explore", "glue", "grading", "publish", "research"}
 
 
 def __getattr__(name: str):

@@ -21,7 +21,7 @@ from matplotlib.ticker import MaxNLocator
 
 __all__ = ["COLORS", "PALETTE", "BLOC_COLORS", "apply_style", "figure", "finish"]
 
-#: Okabe-Ito palette: distinguishable with the common forms of colour blindness.
+#: Okabe-Ito palette, distinguishable with the common forms of colour blindness.
 COLORS = {
     "blue": "#0072B2",
     "orange": "#E69F00",
@@ -33,7 +33,7 @@ COLORS = {
     "black": "#000000",
     "grey": "#7F7F7F",
 }
-#: Default colour order (yellow last: it is weak on white).
+#: Default colour order (yellow last, as it is weak on white).
 PALETTE = [COLORS[k] for k in ("blue", "orange", "green", "vermillion", "sky", "purple", "black", "yellow")]
 #: One fixed colour per alliance, used by every chapter.
 BLOC_COLORS = {

@@ -779,6 +779,8 @@ def write_package() -> None:
     (DATA / "datapackage.json").write_text(json.dumps(package, indent=2, ensure_ascii=False) + "\n")
 
 
+import curate_research  # noqa: E402  (the research kit's sources: tools/curate_research.py)
+
 if __name__ == "__main__":
     step = sys.argv[1] if len(sys.argv) > 1 else "package"
     shared = Path(sys.argv[2]) if len(sys.argv) > 2 else ROOT.parent / "shared" / "sources"
@@ -786,10 +788,14 @@ if __name__ == "__main__":
         curate_sources(shared)
         curate_wdi(shared / "wdi-gdp-population")
         curate_nato(shared)
+        curate_research.curate(shared)
+    elif step == "research":  # python tools/curate_data.py research [SHARED_SOURCES_DIR]
+        curate_research.curate(shared)
     elif step == "wdi":  # python tools/curate_data.py wdi [SHARED_SOURCES_DIR]
         curate_wdi(shared / "wdi-gdp-population")
     elif step == "nato":  # python tools/curate_data.py nato [SHARED_SOURCES_DIR] (needs openpyxl)
         curate_nato(shared)
     elif step != "package":
         sys.exit(__doc__)
+    RESOURCES += curate_research.resources()
     write_package()

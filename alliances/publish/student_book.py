@@ -23,7 +23,8 @@ import yaml
 from . import solutions
 from .toc import ROOT
 
-COPY = ["_config.yml", "_toc.yml", "references.bib", "book"]
+# data/README.md: the codebook page (book/codebook.md) includes it, and links to datapackage.json
+COPY = ["_config.yml", "_toc.yml", "references.bib", "book", "data/README.md", "data/datapackage.json"]
 
 
 def strip_solutions(nb) -> int:
@@ -41,6 +42,7 @@ def prepare(src: Path) -> int:
         if path.is_dir():
             shutil.copytree(path, src / name, ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
         else:
+            (src / name).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(path, src / name)
     removed = 0
     for path in sorted((src / "book").glob("*.ipynb")):

@@ -37,7 +37,7 @@ def test_every_resource_is_hashed_sourced_and_licensed():
 
 def test_every_data_file_is_in_the_package():
     described = {r["path"] for r in data._package(str(DATA))["resources"]}
-    on_disk = {p.name for p in DATA.glob("*.csv")}
+    on_disk = {p.name for p in DATA.glob("*.csv")} | {p.name for p in DATA.glob("*.csv.gz")}
     assert on_disk == described
 
 
