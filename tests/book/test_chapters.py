@@ -100,6 +100,15 @@ def test_chapter_exercises_have_hint_solution_and_check(name):
             assert any("Hint" in c.source for c in rest[:2] if c.cell_type == "markdown"), f"{label}: no hint"
             start = next((j for j, c in enumerate(rest) if f"{{solution-start}} {label}" in c.source), None)
             assert start is not None, f"{label}: no solution-start"
+            directive = cell.source.split(f":label: {label}", 1)[1].split("```", 1)[0]
+            if re.search(r"^:class:.*\brubric\b", directive, re.M):
+                # A written exercise (an argument or a research design) is graded by a rubric, not a check:
+                # no code cells up to its solution's end, and a rubric in the solution.
+                end = next(j for j, c in enumerate(rest) if j >= start and "{solution-end}" in c.source)
+                assert not any(c.cell_type == "code" for c in rest[:end + 1]), \
+                    f"{label}: a rubric-graded exercise is written; an exercise with code needs a check cell"
+                assert any("Rubric" in c.source for c in rest[start:end + 1]), f"{label}: no rubric in the solution"
+                continue
             end = next(j for j, c in enumerate(rest) if j > start and "{solution-end}" in c.source)
             after = rest[end + 1] if end + 1 < len(rest) else None
             assert after is not None and after.cell_type == "code" and "checks.check_" in after.source, \
