@@ -195,17 +195,6 @@ def test_nato_agrees_with_atop_defence_pacts():
     assert nato_pairs_missing(data.atop_alliances(), "atop_defense", 1949, 2018) == []
 
 
-def test_nato_disagreements_with_cow_are_the_documented_ones():
-    """COW v4.1 agrees for every member that joined before 2004, 1950-2012; it has no NATO
-    dyads for the nine states that joined in 2004 and 2009 (documented in data/README.md)."""
-    missing = nato_pairs_missing(data.cow_alliances(), "cow_defense", 1950, 2012)
-    involved = {c for a, b, _ in missing for c in (a, b)}
-    late = set(data.membership().query("alliance_id == 'nato' and joined.dt.year in [2004, 2009]")["cow_code"])
-    assert len(late) == 9
-    assert all(a in late or b in late for a, b, _ in missing)
-    assert late <= involved and min(y for *_, y in missing) == 2004
-
-
 def iso3s(alliance, on):
     return set(data.members(alliance, on=on)["iso3"])
 
