@@ -195,6 +195,17 @@ def test_nato_agrees_with_atop_defence_pacts():
     assert nato_pairs_missing(data.atop_alliances(), "atop_defense", 1949, 2018) == []
 
 
+def test_atop_defence_flags_differ_by_direction_as_documented():
+    """data/README.md: ATOP's directed defence flags disagree in 492 pair-years, 64 only in the ccode1 > ccode2 row."""
+    a = data.atop_alliances()
+    both = a.merge(a.rename(columns={"ccode1": "ccode2", "ccode2": "ccode1"}), on=["ccode1", "ccode2", "year"],
+                   suffixes=("", "_rev"), validate="one_to_one")
+    assert len(both) == len(a)  # every pair-year has a row in each direction
+    differ = both[(both["atop_defense"] != both["atop_defense_rev"]) & (both["ccode1"] < both["ccode2"])]
+    assert len(differ) == 492
+    assert int((differ["atop_defense"] == 0).sum()) == 64
+
+
 def iso3s(alliance, on):
     return set(data.members(alliance, on=on)["iso3"])
 
