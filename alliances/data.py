@@ -36,7 +36,6 @@ __all__ = [
     "nato_spending_totals",
     "wdi",
     "milex_gdp",
-    "cow_alliances",
     "atop_alliances",
     "atop_members",
     "citation",
@@ -265,11 +264,6 @@ def milex_gdp() -> pd.DataFrame:
 
 
 # --- Historical alliance data sets (dyad-years) -------------------------------------
-
-def cow_alliances() -> pd.DataFrame:
-    """COW Formal Alliances v4.1, directed dyad-years 1816-2012 (one row per ordered pair and year)."""
-    return load("cow_alliance_dyads")
-
 
 def atop_alliances() -> pd.DataFrame:
     """ATOP v5.1 alliance obligations, directed dyad-years 1815-2018."""

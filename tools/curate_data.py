@@ -3,7 +3,7 @@
 Two steps, both re-runnable:
 
 1. ``python tools/curate_data.py sources [SHARED_SOURCES_DIR]`` rebuilds the derived
-   tables (countries, nmc, cow/atop dyad-years, ATOP members) from raw copies of public datasets
+   tables (countries, nmc, ATOP dyad-years, ATOP members) from raw copies of public datasets
    (default ``../shared/sources``, each folder with a PROVENANCE.md).
    It also tidies World Bank GDP and population (``wdi-gdp-population/``) and NATO's defence
    expenditure tables (``nato-defence-expenditure-2024/``, read with openpyxl); ``wdi`` and
@@ -40,9 +40,6 @@ SRC_COW_STATES = {"title": "Correlates of War Project. 2017. State System Member
 SRC_NMC = {"title": "Singer, Bremer and Stuckey (1972); Correlates of War National Material Capabilities "
                     "v7.0 (via peacesciencer, Miller 2022)",
            "path": "https://correlatesofwar.org/data-sets/national-material-capabilities/"}
-SRC_COW_ALLIANCE = {"title": "Gibler, Douglas M. 2009. International Military Alliances, 1648-2008. CQ Press. "
-                             "Correlates of War Formal Alliances v4.1 (dyad-years via peacesciencer, Miller 2022)",
-                    "path": "https://correlatesofwar.org/data-sets/formal-alliances/"}
 SRC_ATOP = {"title": "Leeds, Ritter, Mitchell and Long. 2002. Alliance Treaty Obligations and Provisions, "
                      "1815-1944. International Interactions 28: 237-60. ATOP v5.1 (dyad-years via "
                      "peacesciencer, Miller 2022)",
@@ -213,19 +210,6 @@ RESOURCES = [
             "primaryKey": ["cow_code", "year"],
             "foreignKeys": [{"fields": ["cow_code"],
                              "reference": {"resource": "countries", "fields": ["cow_code"]}}],
-        },
-    },
-    {
-        "name": "cow_alliance_dyads",
-        "path": "cow_alliance_dyads.csv",
-        "title": "COW Formal Alliances v4.1, directed dyad-years 1816-2012",
-        "description": "Each ordered pair of allied states and year, with the types of alliance "
-                       "commitment between them (defence, neutrality, non-aggression, entente).",
-        "sources": [SRC_COW_ALLIANCE],
-        "licenses": [COW_TERMS],
-        "schema": {
-            "fields": [*DYAD_KEYS, *FLAGS("cow", ["defense", "neutral", "nonagg", "entente"])],
-            "primaryKey": ["ccode1", "ccode2", "year"],
         },
     },
     {
@@ -570,9 +554,8 @@ def curate_sources(src: Path) -> None:
 
     nmc = pd.read_csv(ps / "cow_nmc.csv").rename(columns={"ccode": "cow_code"})
     nmc.sort_values(["cow_code", "year"]).to_csv(DATA / "nmc.csv", index=False)
-    for name, out in (("cow_alliance", "cow_alliance_dyads"), ("atop_alliance", "atop_alliance_dyads")):
-        dyads = pd.read_csv(ps / f"{name}.csv")
-        dyads.sort_values(["ccode1", "ccode2", "year"]).to_csv(DATA / f"{out}.csv", index=False)
+    dyads = pd.read_csv(ps / "atop_alliance.csv")
+    dyads.sort_values(["ccode1", "ccode2", "year"]).to_csv(DATA / "atop_alliance_dyads.csv", index=False)
     raw_members = src / "atop-5.1-members" / "atop5_1m.csv"
     if raw_members.is_file():
         members = pd.read_csv(raw_members)

@@ -110,6 +110,10 @@ def test_chapter_exercises_have_hint_solution_and_check(name):
                 assert any("Rubric" in c.source for c in rest[start:end + 1]), f"{label}: no rubric in the solution"
                 continue
             end = next(j for j, c in enumerate(rest) if j > start and "{solution-end}" in c.source)
+            if re.search(r"```\{exercise\}[^\n]*\n(:[a-z-]+:.*\n)*:class: rubric", cell.source):
+                # a written answer graded by hand: its solution gives a rubric instead of a check
+                assert any("Rubric" in c.source for c in rest[start:end + 1]), f"{label}: no rubric"
+                continue
             after = rest[end + 1] if end + 1 < len(rest) else None
             assert after is not None and after.cell_type == "code" and "checks.check_" in after.source, \
                 f"{label}: the cell after the solution must run a check"

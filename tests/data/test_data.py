@@ -195,15 +195,15 @@ def test_nato_agrees_with_atop_defence_pacts():
     assert nato_pairs_missing(data.atop_alliances(), "atop_defense", 1949, 2018) == []
 
 
-def test_nato_disagreements_with_cow_are_the_documented_ones():
-    """COW v4.1 agrees for every member that joined before 2004, 1950-2012; it has no NATO
-    dyads for the nine states that joined in 2004 and 2009 (documented in data/README.md)."""
-    missing = nato_pairs_missing(data.cow_alliances(), "cow_defense", 1950, 2012)
-    involved = {c for a, b, _ in missing for c in (a, b)}
-    late = set(data.membership().query("alliance_id == 'nato' and joined.dt.year in [2004, 2009]")["cow_code"])
-    assert len(late) == 9
-    assert all(a in late or b in late for a, b, _ in missing)
-    assert late <= involved and min(y for *_, y in missing) == 2004
+def test_atop_defence_flags_differ_by_direction_as_documented():
+    """data/README.md: ATOP's directed defence flags disagree in 492 pair-years, 64 only in the ccode1 > ccode2 row."""
+    a = data.atop_alliances()
+    both = a.merge(a.rename(columns={"ccode1": "ccode2", "ccode2": "ccode1"}), on=["ccode1", "ccode2", "year"],
+                   suffixes=("", "_rev"), validate="one_to_one")
+    assert len(both) == len(a)  # every pair-year has a row in each direction
+    differ = both[(both["atop_defense"] != both["atop_defense_rev"]) & (both["ccode1"] < both["ccode2"])]
+    assert len(differ) == 492
+    assert int((differ["atop_defense"] == 0).sum()) == 64
 
 
 def iso3s(alliance, on):
