@@ -88,18 +88,27 @@ def test_chapter_figures_have_alt_text_and_labels(name):
 @pytest.mark.parametrize("name", CHAPTERS)
 def test_chapter_exercises_have_hint_solution_and_check(name):
     nb = notebook(name)
-    labels = []
+    labels, graded = [], []
     for i, cell in enumerate(nb.cells):
-        for label in re.findall(r"```\{exercise\}[^\n]*\n:label: ([\w-]+)", cell.source):
+        for label, options in re.findall(r"```\{exercise\}[^\n]*\n:label: ([\w-]+)\n((?::[a-z-]+:.*\n)*)", cell.source):
             labels.append(label)
             rest = nb.cells[i:]
             assert any("Hint" in c.source for c in rest[:2] if c.cell_type == "markdown"), f"{label}: no hint"
             start = next((j for j, c in enumerate(rest) if f"{{solution-start}} {label}" in c.source), None)
             assert start is not None, f"{label}: no solution-start"
             end = next(j for j, c in enumerate(rest) if j > start and "{solution-end}" in c.source)
+            if re.search(r"^:class:.*\brubric\b", options, flags=re.M):
+                # An argument or research design, graded by hand: its solution is a model answer with a
+                # rubric (criteria with points), and no check cell follows it.
+                solution = "\n".join(c.source for c in rest[start:end + 1])
+                assert re.search(r"\*\*Rubric", solution) and re.search(r"\(\d+ points?\)", solution), \
+                    f"{label}: a rubric exercise needs a model answer and a rubric with points"
+                continue
+            graded.append(label)
             after = rest[end + 1] if end + 1 < len(rest) else None
             assert after is not None and after.cell_type == "code" and "checks.check_" in after.source, \
                 f"{label}: the cell after the solution must run a check"
             outputs = "".join(str(o) for o in after.get("outputs", []))
             assert "Correct!" in outputs, f"{label}: the solution does not pass its own check"
     assert len(labels) >= 2, f"{name}: needs at least 2 exercises"
+    assert graded, f"{name}: needs at least one exercise with a check"
