@@ -15,6 +15,7 @@ To add a chapter: give every exercise of it at least one wrong answer in the fix
 
 import asyncio
 import json
+import re
 
 import nbformat
 import pytest
@@ -32,7 +33,10 @@ def exercises(nb):
         if cell.cell_type == "markdown":
             if "```{exercise}" in cell.source and ":label:" in cell.source:
                 label = cell.source.split(":label:", 1)[1].split()[0]
-                found[label] = {"student": None, "solution": [], "check": None}
+                if re.search(r"^:class:.*\brubric\b", cell.source, flags=re.M):
+                    label = None  # graded by hand with a rubric: no check cell, no wrong answers
+                else:
+                    found[label] = {"student": None, "solution": [], "check": None}
             if "```{solution-start}" in cell.source:
                 inside = True
             if "```{solution-end}" in cell.source:

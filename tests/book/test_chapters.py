@@ -92,31 +92,29 @@ def test_chapter_figures_have_alt_text_and_labels(name):
 @pytest.mark.parametrize("name", CHAPTERS)
 def test_chapter_exercises_have_hint_solution_and_check(name):
     nb = notebook(name)
-    labels = []
+    labels, graded = [], []
     for i, cell in enumerate(nb.cells):
-        for label in re.findall(r"```\{exercise\}[^\n]*\n:label: ([\w-]+)", cell.source):
+        for label, options in re.findall(r"```\{exercise\}[^\n]*\n:label: ([\w-]+)\n((?::[a-z-]+:.*\n)*)", cell.source):
             labels.append(label)
             rest = nb.cells[i:]
             assert any("Hint" in c.source for c in rest[:2] if c.cell_type == "markdown"), f"{label}: no hint"
             start = next((j for j, c in enumerate(rest) if f"{{solution-start}} {label}" in c.source), None)
             assert start is not None, f"{label}: no solution-start"
-            directive = cell.source.split(f":label: {label}", 1)[1].split("```", 1)[0]
-            if re.search(r"^:class:.*\brubric\b", directive, re.M):
-                # A written exercise (an argument or a research design) is graded by a rubric, not a check:
-                # no code cells up to its solution's end, and a rubric in the solution.
-                end = next(j for j, c in enumerate(rest) if j >= start and "{solution-end}" in c.source)
+            end = next(j for j, c in enumerate(rest) if j > start and "{solution-end}" in c.source)
+            if re.search(r"^:class:.*\brubric\b", options, flags=re.M):
+                # An argument or research design, graded by hand: no code cells up to its solution's end,
+                # and its solution is a model answer with a rubric (criteria with points); no check follows.
                 assert not any(c.cell_type == "code" for c in rest[:end + 1]), \
                     f"{label}: a rubric-graded exercise is written; an exercise with code needs a check cell"
-                assert any("Rubric" in c.source for c in rest[start:end + 1]), f"{label}: no rubric in the solution"
+                solution = "\n".join(c.source for c in rest[start:end + 1])
+                assert re.search(r"\*\*Rubric", solution) and re.search(r"\(\d+ points?\)", solution), \
+                    f"{label}: a rubric exercise needs a model answer and a rubric with points"
                 continue
-            end = next(j for j, c in enumerate(rest) if j > start and "{solution-end}" in c.source)
-            if re.search(r"```\{exercise\}[^\n]*\n(:[a-z-]+:.*\n)*:class: rubric", cell.source):
-                # a written answer graded by hand: its solution gives a rubric instead of a check
-                assert any("Rubric" in c.source for c in rest[start:end + 1]), f"{label}: no rubric"
-                continue
+            graded.append(label)
             after = rest[end + 1] if end + 1 < len(rest) else None
             assert after is not None and after.cell_type == "code" and "checks.check_" in after.source, \
                 f"{label}: the cell after the solution must run a check"
             outputs = "".join(str(o) for o in after.get("outputs", []))
             assert "Correct!" in outputs, f"{label}: the solution does not pass its own check"
     assert len(labels) >= 2, f"{name}: needs at least 2 exercises"
+    assert graded, f"{name}: needs at least one exercise with a check"
