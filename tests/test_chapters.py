@@ -97,6 +97,14 @@ def test_chapter_exercises_have_hint_solution_and_check(name):
             start = next((j for j, c in enumerate(rest) if f"{{solution-start}} {label}" in c.source), None)
             assert start is not None, f"{label}: no solution-start"
             end = next(j for j, c in enumerate(rest) if j > start and "{solution-end}" in c.source)
+            if re.search(r"^:class:.*\brubric\b", cell.source.split(f":label: {label}")[1].split("```")[0], re.M):
+                # An argument or research design, graded by hand: a rubric instead of a check, and no
+                # code for the student to write (a computation exercise always needs a check).
+                assert not any(c.cell_type == "code" for c in rest[1:start]), \
+                    f"{label}: a rubric-graded exercise has a code cell; a computation needs a check cell"
+                assert re.search(r"\*\*Rubric", "\n".join(c.source for c in rest[start:end + 1])), \
+                    f"{label}: a rubric-graded exercise needs a **Rubric** in its solution"
+                continue
             after = rest[end + 1] if end + 1 < len(rest) else None
             assert after is not None and after.cell_type == "code" and "checks.check_" in after.source, \
                 f"{label}: the cell after the solution must run a check"
