@@ -457,6 +457,9 @@ RESOURCES += [
                 *source_fields(),
                 f("source_kind", "string", "What the source is: treaty text, government, parliament record, "
                   "press (quoting the text), analysis", required=True),
+                f("source_type", "string", "source_kind in one of four classes: government (an official text or "
+                  "statement, wherever published), parliament (a parliamentary record), press, analysis",
+                  required=True, enum=["government", "parliament", "press", "analysis"]),
                 f("note", "string", "Curators' note: dates' sources, prior ties, what was not checked", required=True),
             ],
             "primaryKey": ["pact_id"],

@@ -92,7 +92,6 @@ RECENT_PACTS = {
     "gbr-deu-kensington": ("2025-07-17", None, {"GBR", "DEU"}),
     "sau-pak-smda": ("2025-09-17", None, {"SAU", "PAK"}),
     "aus-png-pukpuk": ("2025-10-06", None, {"AUS", "PNG"}),
-    "gbr-pol": ("2026-05-27", None, {"GBR", "POL"}),
 }
 
 
@@ -113,16 +112,16 @@ def test_recent_pacts_window_and_rule(pacts):
     assert (pacts["obligation"] == "defence").all() and pacts["clause"].str.len().gt(20).all()
     assert pacts["ended"].isna().all()  # no defence pact verified as ended since 2019 (see the excluded list)
     assert (pacts["in_force"].dropna() >= pacts.loc[pacts["in_force"].notna(), "signed"]).all()
-    assert set(pacts.query("not verified")["pact_id"]) == {"gbr-pol"}
+    assert set(pacts.query("not verified")["pact_id"]) == set()  # UK-Poland moved to the excluded list (2026-12-07)
 
 
 def test_recent_pacts_counts_the_book_quotes(pacts):
     parties = data.recent_pact_parties()
-    assert len(pacts) == 12 and parties["iso3"].nunique() == 18
+    assert len(pacts) == 11 and parties["iso3"].nunique() == 18
     assert parties["country"].notna().all() and parties["iso3"].isin(data.countries()["iso3"]).all()
-    assert (pacts["signed"].dt.year >= 2024).sum() == 7
+    assert (pacts["signed"].dt.year >= 2024).sum() == 6
     assert (pacts["signed"].dt.year == 2025).sum() == 4
-    assert pacts.iloc[-1]["pact_id"] == "gbr-pol"  # the latest, as of the table's date
+    assert pacts.iloc[-1]["pact_id"] == "aus-png-pukpuk"  # the latest, as of the table's date
     assert parties.groupby("iso3")["pact_id"].nunique().idxmax() == "FRA"  # France: 4 pacts
     assert parties.groupby("iso3")["pact_id"].nunique()["FRA"] == 4
     assert "USA" not in set(parties["iso3"])
@@ -136,8 +135,8 @@ def test_defence_pacts_in_force_at_the_end_of_2025():
     assert set(now.query("includes_usa")["pact_id"]) == {"nato", "anzus", "rio-treaty", "us-japan",
                                                           "us-south-korea", "us-philippines"}
     assert (~now["includes_usa"]).sum() == 12  # the CSTO and the eleven recent pacts signed by then
-    assert "gbr-pol" not in set(now["pact_id"])  # signed in 2026
-    assert len(data.pacts_in_force(AS_OF)) == 19
+    assert "gbr-pol" not in set(now["pact_id"])  # signed in 2026, and excluded (text not read)
+    assert len(data.pacts_in_force(AS_OF)) == 18
     assert len(data.pacts_in_force("2018-12-31")) == 7
 
 
@@ -160,7 +159,7 @@ def test_recent_pacts_that_add_a_new_defence_tie():
 
 def test_recent_pacts_excluded_list():
     ex = data.recent_pacts_excluded()
-    assert len(ex) == 20
+    assert len(ex) == 21
     codes = ex.set_index("arrangement")["reason_code"]
     assert codes["Finland's accession to NATO"] == codes["Sweden's accession to NATO"] == "accession"
     assert codes["Armenia freezes its participation in the CSTO"] == "freeze-not-exit"
@@ -173,3 +172,67 @@ def test_recent_pacts_excluded_list():
     assert not included & excluded
     # Armenia's freeze is not an exit: still a CSTO member
     assert "ARM" in set(data.members("csto", on="2025-12-31")["iso3"])
+
+
+# --- Fact-check of 2026-12-07 (issue #24 item 4) ------------------------------------------------
+
+def test_uk_poland_is_excluded_until_its_text_is_read(pacts):
+    """Its assistance clause is known only from an explainer's summary: not counted as a defence pact."""
+    assert "gbr-pol" not in set(pacts["pact_id"])
+    ex = data.recent_pacts_excluded().set_index("arrangement")
+    row = ex.loc[ex.index.str.startswith("UK-Poland")]
+    assert len(row) == 1 and row["reason_code"].iloc[0] == "text-not-verified"
+    assert row["date"].iloc[0] == pd.Timestamp("2026-05-27")
+
+
+def test_france_greece_renewal_is_marked_unconfirmed(pacts):
+    """A five-year agreement (in force December 2021): its renewal in 2026 was not confirmed."""
+    note = pacts.set_index("pact_id").loc["fra-grc", "note"]
+    assert "five-year" in note and "unconfirmed" in note
+
+
+def test_recent_pacts_source_type_matches_source_kind(pacts):
+    """source_type classes source_kind; the landing page must not call every row a primary source."""
+    expected = {"government": ("government",), "parliament": ("parliament",), "press": ("press",),
+                "analysis": ("analysis",)}
+    for kind, typ in zip(pacts["source_kind"], pacts["source_type"]):
+        assert kind.startswith(expected[typ]), (kind, typ)
+    counts = pacts["source_type"].value_counts()
+    assert counts.get("press", 0) + counts.get("analysis", 0) == 6  # as of 2026-12-07
+    from pathlib import Path
+    index = " ".join((Path(__file__).resolve().parents[1] / "book" / "index.md").read_text().split())
+    if counts.get("press", 0) or counts.get("analysis", 0):
+        assert "every row cites a primary source" not in index
+
+
+def test_anzus_suspension_date_and_source():
+    """The US ended its ANZUS obligations to New Zealand in the joint statement of 11 August 1986."""
+    ev = data.events()
+    row = ev[(ev["alliance_id"] == "anzus")]
+    assert len(row) == 1 and pd.Timestamp(row["date"].iloc[0]) == pd.Timestamp("1986-08-11")
+    assert "1951" not in row["source_title"].iloc[0]  # the treaty text cannot document a 1986 event
+
+
+WEEKDAY_DATE = r"(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday),? (\d{1,2}) " \
+               r"(January|February|March|April|May|June|July|August|September|October|November|December),? (\d{4})"
+
+
+def test_weekdays_named_in_curated_tables_match_the_calendar():
+    """Every 'Tuesday 18 November 2025' in a curated table's text is the right weekday."""
+    import re
+    from datetime import datetime
+    from pathlib import Path
+
+    folder = Path(__file__).resolve().parents[1] / "data"
+    names = ["recent_pacts.csv", "recent_pacts_excluded.csv", "membership_events.csv", "membership.csv",
+             "alliances.csv", "article4_requests.csv", "article4_requesters.csv"]
+    found = 0
+    for name in names:
+        text = (folder / name).read_text(encoding="utf-8")
+        for m in re.finditer(WEEKDAY_DATE, text):
+            day = datetime.strptime(f"{m.group(2)} {m.group(3)} {m.group(4)}", "%d %B %Y")
+            assert day.strftime("%A") == m.group(1), f"{name}: {m.group(0)} was a {day:%A}"
+            found += 1
+        for m in re.finditer(r"on a (Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b", text):
+            raise AssertionError(f"{name}: a weekday without its date cannot be checked: {m.group(0)}")
+    assert found >= 5  # the tables name weekdays (e.g. Tuesday 18 November 2025); the pattern must match them
