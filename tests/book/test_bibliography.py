@@ -92,3 +92,38 @@ def test_bibliography_page_claim_holds():
         assert ":all:" in page
     else:
         assert ":all:" not in page, "every entry is cited now: drop :all: so the page lists what is cited"
+
+
+def entries_in_file(text):
+    """(key, title, year) of every entry as written in references.bib, duplicates included."""
+    found = []
+    for key, body in re.findall(r"^@\w+\{([^,\s]+),(.*?)^\}", text, flags=re.M | re.S):
+        title = re.search(r"^\s*title\s*=\s*\{(.*?)\},?\s*$", body, flags=re.M | re.S)
+        year = re.search(r"^\s*year\s*=\s*\{?(\d{4})", body, flags=re.M)
+        found.append((key, re.sub(r"[^a-z0-9]", "", title.group(1).lower()) if title else key,
+                      year.group(1) if year else ""))
+    return found
+
+
+def duplicates(text):
+    """Keys written twice, and works entered twice under two keys (same title and year)."""
+    seen_keys, seen_works, problems = set(), {}, []
+    for key, title, year in entries_in_file(text):
+        if key in seen_keys:
+            problems.append(f"key {key} is written twice")
+        seen_keys.add(key)
+        if (title, year) in seen_works and seen_works[(title, year)] != key:
+            problems.append(f"{key} and {seen_works[(title, year)]} are the same work")
+        seen_works.setdefault((title, year), key)
+    return problems
+
+
+def test_no_entry_twice():
+    """Merged branches append entries: the same work must not enter twice, under one key or two."""
+    assert not duplicates((ROOT / "references.bib").read_text())
+
+
+def test_duplicate_check_sees_both_kinds():
+    one = "@book{a2000x,\n  title = {A Title},\n  year = {2000}\n}\n"
+    assert duplicates(one + one) == ["key a2000x is written twice"]
+    assert duplicates(one + one.replace("a2000x", "b2000x")) == ["b2000x and a2000x are the same work"]
