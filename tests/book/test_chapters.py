@@ -101,7 +101,7 @@ def test_chapter_exercises_have_hint_solution_and_check(name):
             assert any("Hint" in c.source for c in rest[:2] if c.cell_type == "markdown"), f"{label}: no hint"
             start = next((j for j, c in enumerate(rest) if f"{{solution-start}} {label}" in c.source), None)
             assert start is not None, f"{label}: no solution-start"
-            end = next(j for j, c in enumerate(rest) if j > start and "{solution-end}" in c.source)
+            end = next(j for j, c in enumerate(rest) if j >= start and "{solution-end}" in c.source)
             if re.search(r"^:class:.*\brubric\b", options, flags=re.M):
                 # An argument or research design, graded by hand: no code cells up to its solution's end,
                 # and its solution is a model answer with a rubric (criteria with points); no check follows.
