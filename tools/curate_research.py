@@ -253,7 +253,7 @@ RESOURCES = [
                            f("ep_end_date", "date", "Date the episode ended (empty unless it ended this year)")],
                 "primaryKey": ["conflict_id", "year"]}},
     {"name": "ucdp_conflict_sides", "path": "ucdp_conflict_sides.csv.gz", "compression": "gz",
-     "title": "UCDP/PRIO Armed Conflict Dataset v25.1: state parties per conflict-year (Gleditsch-Ward codes)",
+     "title": "UCDP/PRIO Armed Conflict Dataset v25.1: state parties per conflict-year (Gleditsch-Ward codes), 1946-2024",
      "description": "One row per conflict, year, side and state: the comma-separated gwno_a, gwno_a_2nd, gwno_b, "
                     "gwno_b_2nd of UCDP split into rows. Codes are Gleditsch-Ward, not COW: convert with "
                     "gw_cow_crosswalk (alliances.research does so explicitly).",
