@@ -8,8 +8,10 @@ import shutil
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 
+import hashlib
+
 from ..hashing import sha256
-from . import paths, sandboxes
+from . import paths, sandboxes, untrusted
 from .gradebook import _manual_template, gradebook
 from .markup import exercises
 from .paths import read, sources
@@ -47,9 +49,8 @@ def grade(submissions_dir, source_dir="exercises", out_dir="grades", timeout: in
     if not subs.is_dir():
         raise FileNotFoundError(f"There is no folder {subs} with submissions.")
     known = sources(source_dir)
-    students = sorted(d.name for d in subs.iterdir() if d.is_dir() and not d.name.startswith("."))
-    handed = {(s, p.stem): p for s in students for p in sorted((subs / s).glob("*.ipynb"))}
-    if not handed:
+    students, handed, bad = untrusted.scan(subs)  # names only: nothing is followed or opened here
+    if not handed and not bad:
         raise FileNotFoundError(f"There are no submissions in {subs} (expected {subs}/<student>/<set>.ipynb).")
     if (out / paths.GRADES).exists() and not force:
         raise FileExistsError(f"{out} already holds a finished batch (grades.csv). Use --force to grade "
@@ -62,16 +63,30 @@ def grade(submissions_dir, source_dir="exercises", out_dir="grades", timeout: in
     if force and results.exists():
         shutil.rmtree(results)
     out.mkdir(parents=True, exist_ok=True)
-    sets = sorted({s for _, s in handed})
+    sets = sorted({s for _, s in handed}) or sorted(known)
     digests = {s: sha256(known[s]) for s in sets if s in known}
     hide = tuple(p.resolve() for p in (subs, Path(source_dir), out))
     todo = []
     for student in students:
         for name in sets:
-            path, where = handed.get((student, name)), paths.result_file(out, student, name)
-            if name not in known and path is None:
+            file, where = handed.get((student, name)), paths.result_file(out, untrusted.display(student), name)
+            if name not in known and file is None and student not in bad:
                 continue
-            digest = sha256(path) if path is not None else None
+            path, why = (None if file is None else subs / student / file), bad.get(student)
+            try:
+                if why is None and file is not None:
+                    data = untrusted.read(subs, student, file, limit=untrusted.MAX_NOTEBOOK if
+                                          not file.endswith(untrusted.REFUSED) else 2000)
+                    if file.endswith(untrusted.REFUSED):
+                        why = " ".join(data.decode("utf-8", "replace").split()) or "refused"
+            except untrusted.Refused as err:
+                why = str(err)
+            if why is not None:  # never graded: 0 points with the reason
+                found = exercises(read(known[name]), known[name].name) if name in known else []
+                _write_json(where, {"submission": None, "source": digests.get(name), "rows": [
+                    [e.grade_id, 0, e.points, why] for e in found] or [["", 0, 0, why]]})
+                continue
+            digest = hashlib.sha256(data).hexdigest() if path is not None else None
             if where.exists():
                 try:
                     kept = json.loads(where.read_text(encoding="utf-8"))
@@ -83,7 +98,7 @@ def grade(submissions_dir, source_dir="exercises", out_dir="grades", timeout: in
                 _write_json(where, {"submission": digest, "source": None, "rows": [
                     ["", 0, 0, f"no problem set {name}.ipynb in {Path(source_dir).as_posix()}"]]})
                 continue
-            todo.append(((student, name, digest), (None if path is None else str(path), str(known[name]),
+            todo.append(((untrusted.display(student), name, digest), (None if path is None else str(path), str(known[name]),
                                                    timeout, notebook_timeout, trusted, hide, engine, image)))
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()  # macOS: none
     jobs = max(1, jobs or cores or 1)

@@ -173,3 +173,71 @@ if __name__ == "__main__":
     if len(sys.argv) != 4:
         sys.exit(__doc__)
     print(write(*sys.argv[1:]))
+
+
+# Untrusted folders: a submission that is not a plain file in a real folder is never read (it
+# would read the answer key, block the batch on a FIFO or read a device). Each attack is data:
+# student: (what the entry is, the reason it must score 0 with). Written by ``write_untrusted``.
+LINK_REASON = "refused: the notebook is a symbolic link, not read"
+UNTRUSTED = {
+    "u01-link-to-key": ("symlink", LINK_REASON),
+    "u02-relative-link": ("relative symlink", LINK_REASON),
+    "u03-folder-link": ("folder symlink", "refused: the student's folder is a symbolic link, not read"),
+    "u04-hard-link": ("hard link", "refused: the notebook is a hard link (a file with other names, perhaps "
+                                   "outside the submissions), not read"),
+    "u05-fifo": ("fifo", "refused: the notebook is a FIFO (named pipe), not read"),
+    "u06-dangling-link": ("dangling symlink", LINK_REASON),
+    "u07-link-to-device": ("symlink to /dev/zero", LINK_REASON),
+    "u08-device": ("character device", "refused: the notebook is a device, not read"),
+    "u09-notebook-is-folder": ("folder", "refused: the notebook is a folder, not read"),
+    "u10-socket": ("socket", "refused: the notebook is a socket, not read"),
+}
+
+
+def write_untrusted(folder, key_path, elsewhere) -> dict:
+    """Write the UNTRUSTED entries into ``folder`` (``elsewhere``: a folder outside it, same file
+    system, for the hard link and the linked folder); return {student: {exercise: (0, reason)}}
+    for the entries this system can make (a device needs root)."""
+    import os
+    import shutil
+    import socket
+    folder, elsewhere = Path(folder), Path(elsewhere)
+    elsewhere.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(key_path, elsewhere / f"{SET}.ipynb")
+    expected = {}
+    for student, (kind, reason) in UNTRUSTED.items():
+        target = folder / student / f"{SET}.ipynb"
+        if kind == "folder symlink":
+            (folder / student).symlink_to(elsewhere, target_is_directory=True)
+        else:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                if kind == "symlink":
+                    target.symlink_to(key_path)
+                elif kind == "relative symlink":
+                    target.symlink_to(os.path.relpath(elsewhere / f"{SET}.ipynb", target.parent))
+                elif kind == "hard link":
+                    os.link(elsewhere / f"{SET}.ipynb", target)
+                elif kind == "fifo":
+                    os.mkfifo(target)
+                elif kind == "dangling symlink":
+                    target.symlink_to(folder / "nowhere" / "x.ipynb")
+                elif kind == "symlink to /dev/zero":
+                    target.symlink_to("/dev/zero")
+                elif kind == "character device":
+                    os.mknod(target, 0o600 | __import__("stat").S_IFCHR, os.makedev(1, 5))  # /dev/zero
+                elif kind == "folder":
+                    target.mkdir()
+                elif kind == "socket":
+                    here = os.getcwd()
+                    os.chdir(target.parent)  # a socket's path is limited to about 100 bytes
+                    try:
+                        with socket.socket(socket.AF_UNIX) as sock:
+                            sock.bind(target.name)
+                    finally:
+                        os.chdir(here)
+            except (PermissionError, OSError):
+                shutil.rmtree(target.parent)
+                continue
+        expected[student] = {"ex1": (0, reason), "ex2": (0, reason)}
+    return expected
