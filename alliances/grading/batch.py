@@ -11,7 +11,7 @@ from pathlib import Path
 import hashlib
 
 from ..hashing import sha256
-from . import paths, sandboxes, untrusted
+from . import paths, report, sandboxes, untrusted
 from .gradebook import _manual_template, gradebook
 from .markup import exercises
 from .paths import read, sources
@@ -109,10 +109,14 @@ def grade(submissions_dir, source_dir="exercises", out_dir="grades", timeout: in
         rows = [list(r) for r in done.result()]
         _write_json(paths.result_file(out, student, name), {"submission": digest, "source": digests[name], "rows": rows})
         kept.add(done)
-        if progress:
+        if hasattr(progress, "done"):  # a progress.Progress: done/total, failures, time left
+            progress.done(student, name, rows)
+        elif progress:
             progress(student, name)
 
     futures = {}
+    if hasattr(progress, "start"):
+        progress.start(len(todo))
     try:
         futures = {pool.submit(_job, args): key for key, args in todo}
         for done in as_completed(futures):
@@ -122,7 +126,11 @@ def grade(submissions_dir, source_dir="exercises", out_dir="grades", timeout: in
         for done in futures:
             if done not in kept and done.done() and not done.cancelled() and done.exception() is None:
                 keep(done)
+        if hasattr(progress, "close"):
+            progress.close()
         if not trusted:  # what the ended workers left: a container created after its worker gave up on it
             sandboxes.cleanup_containers(engine)
     _manual_template(out)
-    return gradebook(out, roster=roster, fmt=fmt)
+    rows = gradebook(out, roster=roster, fmt=fmt)
+    report.write(out, rows)  # report.html: distributions, share right, frequent mistakes
+    return rows

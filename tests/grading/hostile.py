@@ -241,3 +241,65 @@ def write_untrusted(folder, key_path, elsewhere) -> dict:
                 continue
         expected[student] = {"ex1": (0, reason), "ex2": (0, reason)}
     return expected
+
+
+# Hostile archives (an LMS export or a zip a student submitted): attack: (zip or tar, the members
+# as data, the reason every such member is refused with). Each refused member of a student is a
+# submission that scores 0 with the reason (tests/grading/test_intake.py grades some end to end).
+def _zip_link():
+    import stat
+    return [("leeann_101_1_problem-set-demo.ipynb", b"/etc/passwd", stat.S_IFLNK | 0o777)]
+
+
+def _zip_device():
+    import stat
+    return [("leeann_101_1_problem-set-demo.ipynb", b"", stat.S_IFCHR | 0o600)]
+
+
+def _zip_bomb():
+    return [("leeann_101_1_problem-set-demo.ipynb", b" " * (20 * 1024 ** 2))]
+
+
+def _zip_in_zip_in_zip():
+    import io
+    import zipfile
+
+    def z(name, data):
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as f:
+            f.writestr(name, data)
+        return buffer.getvalue()
+    return [("leeann_101_1_a.zip", z("b.zip", z("c.ipynb", b"{}")))]
+
+
+def _too_large():
+    import os
+    return [("leeann_101_1_problem-set-demo.ipynb", os.urandom(51 * 1024 ** 2))]
+
+
+def _tar(kind, name="leeann_101_1_problem-set-demo.ipynb", link="/etc/passwd"):
+    import tarfile
+    return lambda: [(name, getattr(tarfile, kind), b"", link)]
+
+
+ARCHIVE_ATTACKS = {
+    "a01-zip-symlink": ("zip", _zip_link, "refused: a symbolic link"),
+    "a02-zip-absolute": ("zip", lambda: [("/etc/cron.d/problem-set-demo.ipynb", b"{}")], "refused: an absolute path"),
+    "a03-zip-climbs-out": ("zip", lambda: [("../../problem-set-demo.ipynb", b"{}")],
+                           "refused: a path that climbs out of the archive"),
+    "a04-zip-windows-climbs-out": ("zip", lambda: [("..\\..\\problem-set-demo.ipynb", b"{}")],
+                                   "refused: a path that climbs out of the archive"),
+    "a05-zip-drive-letter": ("zip", lambda: [("C:/Users/x/problem-set-demo.ipynb", b"{}")], "refused: an absolute path"),
+    "a06-zip-device": ("zip", _zip_device, "refused: not a plain file"),
+    "a07-zip-bomb": ("zip", _zip_bomb, "refused: compressed"),
+    "a08-zip-nested-too-deep": ("zip", _zip_in_zip_in_zip, "refused: an archive nested deeper than 2 levels"),
+    "a09-zip-too-large": ("zip", _too_large, "refused: 53,477,376 bytes uncompressed"),
+    "a10-tar-symlink": ("tar", _tar("SYMTYPE"), "refused:"),
+    "a11-tar-hard-link": ("tar", _tar("LNKTYPE"), "refused:"),
+    "a12-tar-device": ("tar", _tar("CHRTYPE", link=""), "refused:"),
+    "a13-tar-fifo": ("tar", _tar("FIFOTYPE", link=""), "refused:"),
+    "a14-tar-climbs-out": ("tar", lambda: [("../../problem-set-demo.ipynb", __import__("tarfile").REGTYPE, b"{}")],
+                           "refused: a path that climbs out of the archive"),
+    "a15-tar-absolute": ("tar", lambda: [("/etc/problem-set-demo.ipynb", __import__("tarfile").REGTYPE, b"{}")],
+                         "refused: an absolute path"),
+}
