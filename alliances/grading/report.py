@@ -35,8 +35,11 @@ def _num(x) -> float:
 def _set_figures(name, totals, most, exercises, right):
     from .. import plots
     fig, (left, bars) = plots.figure(1, 2, figsize=(10, 3.6))
-    left.hist(totals, bins=min(20, max(5, int(most) + 1)), range=(0, most or 1), color=plots.PALETTE[0],
-              edgecolor="white")
+    from matplotlib.ticker import MaxNLocator
+    bins = [b - 0.5 for b in range(int(most) + 2)] if most <= 20 else 20  # one bar per whole point
+    left.hist(totals, bins=bins, color=plots.PALETTE[0], edgecolor="white")
+    left.yaxis.set_major_locator(MaxNLocator(integer=True))
+    left.xaxis.set_major_locator(MaxNLocator(integer=True))
     plots.finish(left, title=f"{name}: points per student", xlabel=f"points (of {most:g})",
                  ylabel="students", source="Source: this batch's grades.csv")
     shares = [100 * right[e] for e in exercises]
