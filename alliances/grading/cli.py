@@ -143,9 +143,11 @@ def main(argv: list[str] | None = None) -> int:
             _say_collected(rows, f"{args.out}/mapping.csv")
         elif args.command == "gradebook":
             from .gradebook import gradebook
+            from .report import write
             rows = gradebook(args.out, roster=args.roster, fmt=args.format)
+            write(args.out, rows)
             print(f"Recomputed {len({r['student'] for r in rows})} student(s): {args.out}/grades.csv, "
-                  f"the gradebook and {args.out}/feedback/.")
+                  f"the gradebook, {args.out}/report.html and {args.out}/feedback/.")
         else:
             if args.timeout < 1:
                 raise ValueError("--timeout must be at least 1 second.")
@@ -180,7 +182,8 @@ def main(argv: list[str] | None = None) -> int:
                 return 1
             students = len({r["student"] for r in rows})
             print(f"Graded {students} student(s): {args.out}/grades.csv, {args.out}/gradebook"
-                  f"{'' if args.format == 'plain' else '-' + args.format}.csv and {args.out}/feedback/.")
+                  f"{'' if args.format == 'plain' else '-' + args.format}.csv, {args.out}/report.html and "
+                  f"{args.out}/feedback/.")
     except MarkupError as err:
         print(f"error: the problem set markup is wrong:\n{err}", file=sys.stderr)
         return 1
