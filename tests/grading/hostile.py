@@ -4,6 +4,11 @@
 attack in ATTACKS and returns EXPECTED: {student: {exercise: (points, reason or None)}}, what the
 honest part of each submission deserves (a cheat that worked would score more). Run as a script
 to write them for a look: ``python tests/grading/hostile.py OUT_DIR KEY.ipynb OTHER.ipynb``.
+
+Two more catalogues attack what happens before any code runs: ``UNTRUSTED`` (links, hard links,
+FIFOs, devices, sockets in the submissions folder; ``write_untrusted``, graded in
+``test_untrusted.py``) and ``ARCHIVE_ATTACKS`` (hostile members of an LMS download or of a zip a
+student submitted; ``test_intake.py``). Each scores 0 with the reason given.
 """
 
 import sys

@@ -236,3 +236,19 @@ def test_folder_export_refuses_links_and_fifos(tmp_path):
     assert found == {"leeann_101_1_a.ipynb": (True, None),
                      "roebob_102_2_a.ipynb": (False, "refused: a symbolic link"),
                      "yucy_103_3_a.ipynb": (False, "refused: a FIFO (named pipe)")}
+
+
+def test_collect_command_and_keep_all(setup, tmp_path, capsys):
+    export = tmp_path / "canvas.zip"
+    canvas_export(export)
+    assert main(["collect", str(export), "--lms", "canvas", "--set", SET, "--roster", str(setup / "roster.csv"),
+                 "--out", str(tmp_path / "subs"), "--keep", "all"]) == 0, capsys.readouterr().err
+    assert "check " + str(tmp_path / "subs") + "/mapping.csv" in capsys.readouterr().out
+    assert (tmp_path / "subs" / "cy" / f"{SET}.ipynb").read_bytes() == KEY
+    assert (tmp_path / "subs" / ".all" / "cy" / f"1-yucy_103_5003_{SET}.ipynb").read_bytes() == BLANK
+    assert (tmp_path / "subs" / "eve" / f"{SET}.ipynb.refused").read_text() == "refused: a symbolic link\n"
+    assert sorted(p.name for p in (tmp_path / "subs").iterdir() if p.is_dir()) == [
+        ".all", "=cmd|' -C calc'!A0", "ann", "bob", "cy", "dee", "eve", "fay", "gus"]
+    assert main(["collect", str(export), "--lms", "canvas", "--set", "../x", "--roster", str(setup / "roster.csv"),
+                 "--out", str(tmp_path / "other")]) == 1
+    assert "not a problem set name" in capsys.readouterr().err
