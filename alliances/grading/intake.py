@@ -20,11 +20,13 @@ The download formats, as read here:
   Canvas user id and a file id; a file uploaded again under the same name gets Canvas's suffix
   ``-1``, ``-2`` (``ps1-1.ipynb``). Matched on the user id (roster column ``id``, the Canvas
   gradebook's ``ID``), else on the sortable name (roster ``name``) when only one student has it.
-  Latest: the highest file id, then the highest suffix. Lateness: ``LATE`` in the name. Source:
-  the Canvas Community guides "How do I download all student submissions for an assignment?"
-  and the file names nbgrader's and otter-grader's users report; **not verified against
-  Instructure's own documentation here** (the name pattern is parsed leniently: name, optional
-  LATE, two numbers, the file name).
+  Latest: the highest file id, then the highest suffix. Lateness: ``LATE`` in the name. Sources:
+  two tools that parse these downloads, read on GitHub: TimHanneman/Canvas_submission_sort
+  (``submission_sort.sh``: ``LATE`` as the second field, four fields before the original name when
+  late, three otherwise; ``sub_name.awk``: the ``-N`` resubmission number before the extension)
+  and mikewesthad/canvas-unzipper (README: ``smithbob_340934_208490284_BobsWork.zip``, several
+  files per student). **Not verified against Instructure's own documentation** (none was found),
+  so the pattern is parsed leniently: a name, optional LATE, two numbers, the file name.
 - **Moodle**, Assignment > "Download all submissions" (Moodle's ``mod/assign/locallib.php``,
   ``download_submissions``, and ``mod/assign/classes/downloader.php``, read in moodle/moodle):
   one folder per submission named ``Full Name_participantid_assignsubmission_file_`` (the
@@ -36,7 +38,8 @@ The download formats, as read here:
   download does not record it ("not recorded"; Moodle's grading table shows it). Latest: the file
   date the zip records.
 - **Group submissions**: Moodle names a team submission after the group (``Group name_groupid``,
-  older versions ``Group name-Full Name_id``); Canvas names it after one member. With a ``group``
+  older versions ``Group name-Full Name_id``); a Canvas file goes to the member it names (how
+  Canvas names a group's files was not verified). With a ``group``
   column in the roster, a file that maps to a group, or to a member of one, is the submission of
   every member of that group who handed in nothing of their own (decision "group submission of
   ..."). Without it, the file goes to the one student it names.
