@@ -86,7 +86,8 @@ def read(folder, student: str, file: str, limit: int = MAX_NOTEBOOK) -> bytes:
         raise Refused("refused: the file or folder name is not valid UTF-8")
     fds = []
     try:
-        fds.append(os.open(folder, _DIR))
+        # the folder itself is the instructor's choice (it may be reached through a link); below it, nothing is
+        fds.append(os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_CLOEXEC", 0)))
         for part, flags in ((student, _DIR), (file, _FLAGS)):
             info = os.stat(part, dir_fd=fds[-1], follow_symlinks=False)
             what = _kind(info.st_mode)

@@ -116,3 +116,12 @@ def test_read_refuses_a_name_that_is_not_utf8(tmp_path):
     students, handed, refused = untrusted.scan(tmp_path)
     assert refused == {name: "refused: the folder name is not valid UTF-8"}
     assert untrusted.display(name) == "bad\\xff"
+
+
+def test_the_submissions_folder_itself_may_be_a_link(tmp_path):
+    """The folder the instructor names is theirs (e.g. /tmp on macOS is a link); only what is inside is refused."""
+    (tmp_path / "real" / "ann").mkdir(parents=True)
+    (tmp_path / "real" / "ann" / "ps1.ipynb").write_text("{}")
+    (tmp_path / "link").symlink_to(tmp_path / "real", target_is_directory=True)
+    assert untrusted.read(tmp_path / "link", "ann", "ps1.ipynb") == b"{}"
+    assert untrusted.scan(tmp_path / "link")[1] == {("ann", "ps1"): "ps1.ipynb"}
