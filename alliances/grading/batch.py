@@ -42,8 +42,11 @@ def grade(submissions_dir, source_dir="exercises", out_dir="grades", timeout: in
     timeout). A student without a notebook for a set someone submitted gets "not submitted".
     Each graded submission is kept in ``out_dir/.results`` at once, so an interrupted batch
     resumes where it stopped; a finished batch (``grades.csv`` exists) is graded again only with
-    ``force``. ``engine``/``image``: the sandbox (see the module's docstring). Returns the rows
-    written to ``out_dir/grades.csv`` as dicts.
+    ``force``. ``engine``/``image``: the sandbox (see the module's docstring). ``progress``: a
+    ``progress.Progress`` (start, done, close) or a callable given (student, set) as each
+    submission is graded. A notebook or folder that is a link, device or FIFO is never read: its
+    rows are 0 points with the reason (``untrusted.py``). Writes ``report.html`` (``report.py``)
+    at the end. Returns the rows written to ``out_dir/grades.csv`` as dicts.
     """
     subs, out = Path(submissions_dir), Path(out_dir)
     if not subs.is_dir():

@@ -79,10 +79,10 @@ def _parser() -> argparse.ArgumentParser:
     img.add_argument("--context", default=None, help="only write the build context (Containerfile, pinned "
                                                      "requirements, package and data) into this folder")
     for p in (col, gra):
-        p.add_argument("--lms", choices=["canvas", "moodle"], default=None if p is gra else "canvas",
+        p.add_argument("--lms", choices=["canvas", "moodle"], default=None, required=p is col,
                        help="the LMS the download comes from" + (" (collects it into OUT/submissions and "
                                                                   "writes OUT/mapping.csv first)" if p is gra else ""))
-        p.add_argument("--set", dest="set_name", default=None, help="the problem set the download holds "
+        p.add_argument("--set", dest="set_name", metavar="SET", default=None, help="the problem set the download holds "
                                                                     "(e.g. ps1-foundations)")
         p.add_argument("--keep", default="latest", choices=["latest", "all"],
                        help="latest: each student's latest notebook (default); all: also keep the others in .all/")
