@@ -11,7 +11,9 @@ scores 0 with it):
 - an absolute path, a drive letter, or a path with ``..`` (it would climb out of the archive);
 - an encrypted member;
 - a member larger than ``MAX_FILE`` bytes (declared or actually read), or compressed more than
-  ``MAX_RATIO`` to 1 (a zip bomb), or read beyond ``MAX_TOTAL`` bytes for the whole export;
+  ``MAX_RATIO`` to 1 (a zip bomb), or read beyond ``MAX_NESTED`` bytes for an archive inside the
+  export (so one student's zip cannot use up the budget of the others) or ``MAX_TOTAL`` bytes for
+  the whole export;
 - an archive inside an archive deeper than ``MAX_DEPTH`` (a student's zip in the LMS zip is depth 2),
   or with more than ``MAX_FILES`` members.
 
@@ -31,6 +33,7 @@ from pathlib import Path, PurePosixPath
 MAX_FILES = 5000                # members of one archive
 MAX_FILE = 50 * 1024 ** 2       # bytes of one member (a notebook with figures is a few MB)
 MAX_TOTAL = 1024 ** 3           # bytes read from one export, nested archives included
+MAX_NESTED = 2 * MAX_FILE       # bytes read from one archive inside the export (a student's zip)
 MAX_RATIO = 100                 # uncompressed / compressed size of a member over 1 MB
 MAX_DEPTH = 2                   # the export, and archives inside it
 NOTEBOOK = ".ipynb"
@@ -65,21 +68,42 @@ def _unsafe_name(name: str) -> str | None:
     return None
 
 
+def _size(n: int) -> str:
+    return f"{n // 1024 ** 2} MB" if n >= 1024 ** 2 else f"{n:,} bytes"
+
+
 class _Budget:
-    def __init__(self):
-        self.read = 0
+    """Bytes left to read: ``cap`` for this archive, and what its parents have left."""
+
+    def __init__(self, cap: int = MAX_TOTAL, parent: "_Budget | None" = None):
+        self.cap, self.parent, self.read = cap, parent, 0
+
+    def left(self) -> int:
+        mine = self.cap - self.read
+        return mine if self.parent is None else min(mine, self.parent.left())
+
+    def add(self, n: int) -> None:
+        self.read += n
+        if self.parent is not None:
+            self.parent.add(n)
 
     def take(self, stream, declared: int) -> bytes | str:
-        """Read at most MAX_FILE bytes and what is left of MAX_TOTAL; the reason if more."""
-        cap = min(MAX_FILE, MAX_TOTAL - self.read)
+        """Read at most MAX_FILE bytes and what is left of the budget; the reason if more."""
+        cap = min(MAX_FILE, self.left())
         if declared > cap:
             return (f"refused: {declared:,} bytes uncompressed (over {MAX_FILE // 1024 ** 2} MB)" if declared > MAX_FILE
-                    else f"refused: the export holds over {MAX_TOTAL // 1024 ** 3} GB")
+                    else self.over())
         data = stream.read(cap + 1)
-        self.read += len(data)
+        self.add(len(data))
         if len(data) > cap:
-            return f"refused: more than {cap:,} bytes uncompressed (the archive lies about its size)"
+            return (f"refused: more than {cap:,} bytes uncompressed (the archive lies about its size)"
+                    if cap == MAX_FILE else self.over())
         return data
+
+    def over(self) -> str:
+        if self.parent is not None and self.cap - self.read <= self.parent.left():
+            return f"refused: an archive inside the export holds over {_size(self.cap)}"
+        return f"refused: the export holds over {MAX_TOTAL // 1024 ** 3} GB"
 
 
 def _wanted(name: str) -> bool:
@@ -154,7 +178,7 @@ def _member(path, data, date, depth, budget) -> list[Member]:
     if depth + 1 > MAX_DEPTH:
         return [Member(path, None, f"refused: an archive nested deeper than {MAX_DEPTH} levels", date)]
     try:
-        inner = _open(io.BytesIO(data), path[-1], path, depth + 1, budget)
+        inner = _open(io.BytesIO(data), path[-1], path, depth + 1, _Budget(MAX_NESTED, budget))
     except ArchiveRefused as err:
         return [Member(path, None, f"refused: {err}", date)]
     return inner or [Member(path, None, "refused: an archive without files", date)]
@@ -194,7 +218,7 @@ def _folder(root: Path, budget: _Budget) -> list[Member]:
             except Refused as err:
                 found.append(Member(path, None, str(err)))
                 continue
-            budget.read += len(data)
+            budget.add(len(data))
             if budget.read > MAX_TOTAL:
                 found.append(Member(path, None, f"refused: the export holds over {MAX_TOTAL // 1024 ** 3} GB"))
                 continue

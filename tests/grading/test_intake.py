@@ -252,3 +252,15 @@ def test_collect_command_and_keep_all(setup, tmp_path, capsys):
     assert main(["collect", str(export), "--lms", "canvas", "--set", "../x", "--roster", str(setup / "roster.csv"),
                  "--out", str(tmp_path / "other")]) == 1
     assert "not a problem set name" in capsys.readouterr().err
+
+
+def test_one_students_zip_cannot_use_up_the_others_budget(tmp_path, monkeypatch):
+    monkeypatch.setattr(archives, "MAX_FILE", 2000)
+    monkeypatch.setattr(archives, "MAX_NESTED", 2500)
+    inner = zipped([(f"x{i}.ipynb", bytes(range(200)) * 4) for i in range(5)])  # 800 bytes each, 4000 in all
+    path = tmp_path / "export.zip"
+    path.write_bytes(zipped([("a_1_1_big.zip", inner), ("b_2_2_ps.ipynb", b"{}")]))
+    found = {archives.posix(m.path): m.refused for m in archives.members(path)}
+    assert found["b_2_2_ps.ipynb"] is None
+    assert [found[f"a_1_1_big.zip/x{i}.ipynb"] for i in range(5)] == [None, None, None] + [
+        "refused: an archive inside the export holds over 2,500 bytes"] * 2
