@@ -19,8 +19,8 @@ from helpers import FIXTURES
 
 FIXTURE = FIXTURES / "problem-set-demo.ipynb"
 SET = hostile.SET
-ODD = ["=HYPERLINK(\"evil.example\",\"click\")", "+1+2", "-2+3", "@SUM(A1:A2)", "\tTab", "\uff1dcmd",
-       "'quoted", "Zoë Ångström 学生", "with space", "new\nline", "x" * 250]
+ODD = ["=HYPERLINK(\"evil.example\",\"click\")", "-2+3", "@SUM(A1:A2)", "\uff1dcmd Zoë Ångström 学生",
+       "new\nline\ttab", "'quoted " + "x" * 240]  # formulas, unicode, spaces, a newline, 248 bytes
 
 
 def lstat_digests(folder):
