@@ -45,8 +45,9 @@ The download formats, as read here:
   ..."). Without it, the file goes to the one student it names.
 
 ``keep="latest"`` (default) keeps each student's latest notebook; the others are "superseded".
-``keep="all"`` also copies every notebook into ``out_dir/.all/<folder>/`` (not graded: the
-batch skips folders starting with ".") for a look. A file that maps to no roster student is
+``keep="all"`` also copies the earlier notebooks into ``out_dir/.all/<folder>/1-<set>.ipynb``,
+``2-<set>.ipynb``... (oldest first, as in mapping.csv; not graded: the batch skips folders
+starting with ".") for a look. No name from the export is ever used for a file written. A file that maps to no roster student is
 "unmapped", with what it was matched on; a file that is not a notebook is "ignored".
 """
 
@@ -166,7 +167,7 @@ def collect(export, lms: str, roster, set_name: str, out_dir, keep: str = "lates
                                   + (" (--force replaces only a folder collect wrote)." if force else "."))
         shutil.rmtree(out)
     members = archives.members(export)
-    rows, chosen = [], {}
+    rows = []
     candidates: dict = {}  # folder -> [(order, member, late, how)]
     for member in members:
         source = archives.posix(member.path)
@@ -218,7 +219,7 @@ def collect(export, lms: str, roster, set_name: str, out_dir, keep: str = "lates
         rows.append([folder, archives.posix(best.path), _date(best), late, decision])
         for i, (_, member, late_, how_) in enumerate(earlier):
             if keep == "all" and member.data is not None:
-                copy = out / ".all" / folder / f"{i + 1}-{member.path[-1]}"
+                copy = out / ".all" / folder / f"{i + 1}-{set_name}.ipynb"  # never a name from the archive
                 copy.parent.mkdir(parents=True, exist_ok=True)
                 copy.write_bytes(member.data)
             rows.append([folder, archives.posix(member.path), _date(member), late_,

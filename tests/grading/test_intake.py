@@ -245,7 +245,7 @@ def test_collect_command_and_keep_all(setup, tmp_path, capsys):
                  "--out", str(tmp_path / "subs"), "--keep", "all"]) == 0, capsys.readouterr().err
     assert "check " + str(tmp_path / "subs") + "/mapping.csv" in capsys.readouterr().out
     assert (tmp_path / "subs" / "cy" / f"{SET}.ipynb").read_bytes() == KEY
-    assert (tmp_path / "subs" / ".all" / "cy" / f"1-yucy_103_5003_{SET}.ipynb").read_bytes() == BLANK
+    assert (tmp_path / "subs" / ".all" / "cy" / f"1-{SET}.ipynb").read_bytes() == BLANK
     assert (tmp_path / "subs" / "eve" / f"{SET}.ipynb.refused").read_text() == "refused: a symbolic link\n"
     assert sorted(p.name for p in (tmp_path / "subs").iterdir() if p.is_dir()) == [
         ".all", "=cmd|' -C calc'!A0", "ann", "bob", "cy", "dee", "eve", "fay", "gus"]
