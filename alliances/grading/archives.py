@@ -15,7 +15,8 @@ scores 0 with it):
   export (so one student's zip cannot use up the budget of the others) or ``MAX_TOTAL`` bytes for
   the whole export;
 - an archive inside an archive deeper than ``MAX_DEPTH`` (a student's zip in the LMS zip is depth 2),
-  or with more than ``MAX_FILES`` members.
+  with more than ``MAX_FILES`` members, or a tar whose members' declared sizes add up to more than
+  its budget (stepping over a member of a compressed tar decompresses it).
 
 A top-level export that cannot be opened or has too many members raises :class:`ArchiveRefused`.
 """
@@ -143,13 +144,16 @@ def _zip(stream, prefix: tuple, depth: int, budget: _Budget) -> list[Member]:
 
 
 def _tar(stream, prefix: tuple, depth: int, budget: _Budget) -> list[Member]:
-    found = []
+    found, declared = [], 0
     with tarfile.open(fileobj=stream, mode="r:*") as archive:
         count = 0
         for info in archive:
             count += 1
             if count > MAX_FILES:
                 raise ArchiveRefused(f"more than {MAX_FILES} files in one archive")
+            declared += max(info.size, 0)  # a compressed tar is decompressed to step over a member: bound that work
+            if declared > budget.cap:
+                raise ArchiveRefused(f"it unpacks to more than {_size(budget.cap)}")
             if info.isdir():
                 continue
             path = prefix + tuple(p for p in info.name.split("/") if p)

@@ -305,6 +305,8 @@ ARCHIVE_ATTACKS = {
     "a13-tar-fifo": ("tar", _tar("FIFOTYPE", link=""), "refused:"),
     "a14-tar-climbs-out": ("tar", lambda: [("../../problem-set-demo.ipynb", __import__("tarfile").REGTYPE, b"{}")],
                            "refused: a path that climbs out of the archive"),
+    "a16-tar-bomb": ("tar", lambda: [("leeann_101_1_problem-set-demo.ipynb", __import__("tarfile").REGTYPE,
+                                       bytes(60 * 1024 ** 2))], "refused: 62,914,560 bytes uncompressed"),
     "a15-tar-absolute": ("tar", lambda: [("/etc/problem-set-demo.ipynb", __import__("tarfile").REGTYPE, b"{}")],
                          "refused: an absolute path"),
 }

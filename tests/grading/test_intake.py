@@ -264,3 +264,12 @@ def test_one_students_zip_cannot_use_up_the_others_budget(tmp_path, monkeypatch)
     assert found["b_2_2_ps.ipynb"] is None
     assert [found[f"a_1_1_big.zip/x{i}.ipynb"] for i in range(5)] == [None, None, None] + [
         "refused: an archive inside the export holds over 2,500 bytes"] * 2
+
+
+def test_a_tar_that_unpacks_to_too_much_is_refused(tmp_path, monkeypatch):
+    """Stepping over a tar member decompresses it: the declared sizes are bounded, not only what is read."""
+    monkeypatch.setattr(archives, "MAX_NESTED", 3000)
+    inner = tar_bytes([tarinfo(f"a{i}.txt", tarfile.REGTYPE, bytes(1000)) for i in range(4)])
+    path = tmp_path / "export.zip"
+    path.write_bytes(zipped([("a_1_1_work.tar.gz", inner)]))
+    assert [m.refused for m in archives.members(path)] == ["refused: it unpacks to more than 3,000 bytes"]
