@@ -125,3 +125,32 @@ def test_the_submissions_folder_itself_may_be_a_link(tmp_path):
     (tmp_path / "link").symlink_to(tmp_path / "real", target_is_directory=True)
     assert untrusted.read(tmp_path / "link", "ann", "ps1.ipynb") == b"{}"
     assert untrusted.scan(tmp_path / "link")[1] == {("ann", "ps1"): "ps1.ipynb"}
+
+
+@pytest.mark.slow  # LibreOffice starts in seconds; optional (skipped without it: apt-get install libreoffice-calc-nogui)
+def test_libreoffice_opens_every_csv_without_a_formula(batch, tmp_path):
+    """The exports opened as a spreadsheet opens them: no cell is a formula, points are numbers.
+    A control file with the raw name shows the check sees a formula when there is one."""
+    import shutil
+    import subprocess
+    openpyxl = pytest.importorskip("openpyxl")
+    soffice = shutil.which("soffice")
+    if soffice is None:
+        pytest.skip("LibreOffice is not installed")
+    files = sorted(batch["out"].glob("*.csv"))
+    control = tmp_path / "control.csv"
+    control.write_text("student,points\n=1+1,3\n", encoding="utf-8")
+    subprocess.run([soffice, f"-env:UserInstallation=file://{tmp_path}/profile", "--headless",
+                    "--infilter=CSV:44,34,76,1", "--convert-to", "xlsx", "--outdir", str(tmp_path / "xlsx"),
+                    *map(str, files), str(control)], check=True, capture_output=True, timeout=300)
+
+    def cells(name):
+        sheet = openpyxl.load_workbook(tmp_path / "xlsx" / f"{name}.xlsx").active
+        return [c for row in sheet.iter_rows() for c in row if c.value is not None]
+    assert [c.data_type for c in cells("control")] == ["s", "s", "f", "n"]
+    for path in files:
+        got = cells(path.stem)
+        assert got and not [c.value for c in got if c.data_type == "f"], path.name
+    book = cells("gradebook")
+    assert {c.value for c in book if c.data_type == "s"} >= {f"'{ODD[0]}", "'-2+3", "'@SUM(A1:A2)"}
+    assert all(c.data_type == "n" for c in book if c.column > 1 and c.row > 1)
