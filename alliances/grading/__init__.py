@@ -2,8 +2,10 @@
 
 ``batch.grade(SUBMISSIONS, "exercises", "grades")`` reads ``SUBMISSIONS/<student>/<set>.ipynb`` and
 writes into ``grades/``: ``grades.csv`` (student, set, exercise, points, max_points, reason),
-``gradebook.csv`` (one row per student: points per set and in all), ``feedback/<student>/<set>.md``
-and ``manual-grades.csv`` (hand-graded exercises, to fill in; ``gradebook.gradebook()`` reads it back).
+``gradebook.csv`` (one row per student: points per set and in all), ``feedback/<student>/<set>.md``,
+``manual-grades.csv`` (hand-graded exercises, to fill in; ``gradebook.gradebook()`` reads it back)
+and ``report.html`` (the class report). A submission that is not a plain file in a real folder
+(a link, a device, a FIFO) is never read and scores 0 with the reason (``untrusted.py``).
 
 How a submission is scored (details in ``run.py``, ``protocol.py`` and ``sandboxes/``). The notebook is rebuilt from the source:
 only the student's answer cells (matched by nbgrader ``grade_id`` or cell id) come from the
@@ -38,7 +40,12 @@ as you).
 
 Where each part lives (one job per module):
 
-- ``cli.py``: ``python -m alliances release|grade|gradebook|image``;
+- ``cli.py``: ``python -m alliances release|collect|grade|gradebook|image``;
+- ``intake.py``: collecting a Canvas or Moodle download into ``SUBMISSIONS/<student>/<set>.ipynb``
+  with ``mapping.csv``; ``archives.py``: reading a zip, tar or folder export as untrusted input
+  (links, climbing paths, devices, bombs refused); ``untrusted.py``: reading the submissions
+  folder without following links; ``spreadsheet.py``: the one CSV writer (formula cells
+  neutralised); ``progress.py``: the progress bar or lines; ``report.py``: the class report;
 - ``markup.py``: the nbgrader markup parser; ``release.py``: student versions and answer keys;
 - ``paths.py``: every path (problem sets of a source folder; what a batch writes);
 - ``plan.py``: the notebook to run and what each cell is; ``run.py``: one submission in a sandbox

@@ -8,8 +8,10 @@ import shutil
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 
+import hashlib
+
 from ..hashing import sha256
-from . import paths, sandboxes
+from . import paths, report, sandboxes, untrusted
 from .gradebook import _manual_template, gradebook
 from .markup import exercises
 from .paths import read, sources
@@ -40,16 +42,18 @@ def grade(submissions_dir, source_dir="exercises", out_dir="grades", timeout: in
     timeout). A student without a notebook for a set someone submitted gets "not submitted".
     Each graded submission is kept in ``out_dir/.results`` at once, so an interrupted batch
     resumes where it stopped; a finished batch (``grades.csv`` exists) is graded again only with
-    ``force``. ``engine``/``image``: the sandbox (see the module's docstring). Returns the rows
-    written to ``out_dir/grades.csv`` as dicts.
+    ``force``. ``engine``/``image``: the sandbox (see the module's docstring). ``progress``: a
+    ``progress.Progress`` (start, done, close) or a callable given (student, set) as each
+    submission is graded. A notebook or folder that is a link, device or FIFO is never read: its
+    rows are 0 points with the reason (``untrusted.py``). Writes ``report.html`` (``report.py``)
+    at the end. Returns the rows written to ``out_dir/grades.csv`` as dicts.
     """
     subs, out = Path(submissions_dir), Path(out_dir)
     if not subs.is_dir():
         raise FileNotFoundError(f"There is no folder {subs} with submissions.")
     known = sources(source_dir)
-    students = sorted(d.name for d in subs.iterdir() if d.is_dir() and not d.name.startswith("."))
-    handed = {(s, p.stem): p for s in students for p in sorted((subs / s).glob("*.ipynb"))}
-    if not handed:
+    students, handed, bad = untrusted.scan(subs)  # names only: nothing is followed or opened here
+    if not handed and not bad:
         raise FileNotFoundError(f"There are no submissions in {subs} (expected {subs}/<student>/<set>.ipynb).")
     if (out / paths.GRADES).exists() and not force:
         raise FileExistsError(f"{out} already holds a finished batch (grades.csv). Use --force to grade "
@@ -62,16 +66,30 @@ def grade(submissions_dir, source_dir="exercises", out_dir="grades", timeout: in
     if force and results.exists():
         shutil.rmtree(results)
     out.mkdir(parents=True, exist_ok=True)
-    sets = sorted({s for _, s in handed})
+    sets = sorted({s for _, s in handed}) or sorted(known)
     digests = {s: sha256(known[s]) for s in sets if s in known}
     hide = tuple(p.resolve() for p in (subs, Path(source_dir), out))
     todo = []
     for student in students:
         for name in sets:
-            path, where = handed.get((student, name)), paths.result_file(out, student, name)
-            if name not in known and path is None:
+            file, where = handed.get((student, name)), paths.result_file(out, untrusted.display(student), name)
+            if name not in known and file is None and student not in bad:
                 continue
-            digest = sha256(path) if path is not None else None
+            path, why = (None if file is None else subs / student / file), bad.get(student)
+            try:
+                if why is None and file is not None:
+                    data = untrusted.read(subs, student, file, limit=untrusted.MAX_NOTEBOOK if
+                                          not file.endswith(untrusted.REFUSED) else 2000)
+                    if file.endswith(untrusted.REFUSED):
+                        why = " ".join(data.decode("utf-8", "replace").split()) or "refused"
+            except untrusted.Refused as err:
+                why = str(err)
+            if why is not None:  # never graded: 0 points with the reason
+                found = exercises(read(known[name]), known[name].name) if name in known else []
+                _write_json(where, {"submission": None, "source": digests.get(name), "rows": [
+                    [e.grade_id, 0, e.points, why] for e in found] or [["", 0, 0, why]]})
+                continue
+            digest = hashlib.sha256(data).hexdigest() if path is not None else None
             if where.exists():
                 try:
                     kept = json.loads(where.read_text(encoding="utf-8"))
@@ -83,7 +101,7 @@ def grade(submissions_dir, source_dir="exercises", out_dir="grades", timeout: in
                 _write_json(where, {"submission": digest, "source": None, "rows": [
                     ["", 0, 0, f"no problem set {name}.ipynb in {Path(source_dir).as_posix()}"]]})
                 continue
-            todo.append(((student, name, digest), (None if path is None else str(path), str(known[name]),
+            todo.append(((untrusted.display(student), name, digest), (None if path is None else str(path), str(known[name]),
                                                    timeout, notebook_timeout, trusted, hide, engine, image)))
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()  # macOS: none
     jobs = max(1, jobs or cores or 1)
@@ -94,10 +112,14 @@ def grade(submissions_dir, source_dir="exercises", out_dir="grades", timeout: in
         rows = [list(r) for r in done.result()]
         _write_json(paths.result_file(out, student, name), {"submission": digest, "source": digests[name], "rows": rows})
         kept.add(done)
-        if progress:
+        if hasattr(progress, "done"):  # a progress.Progress: done/total, failures, time left
+            progress.done(student, name, rows)
+        elif progress:
             progress(student, name)
 
     futures = {}
+    if hasattr(progress, "start"):
+        progress.start(len(todo))
     try:
         futures = {pool.submit(_job, args): key for key, args in todo}
         for done in as_completed(futures):
@@ -107,7 +129,11 @@ def grade(submissions_dir, source_dir="exercises", out_dir="grades", timeout: in
         for done in futures:
             if done not in kept and done.done() and not done.cancelled() and done.exception() is None:
                 keep(done)
+        if hasattr(progress, "close"):
+            progress.close()
         if not trusted:  # what the ended workers left: a container created after its worker gave up on it
             sandboxes.cleanup_containers(engine)
     _manual_template(out)
-    return gradebook(out, roster=roster, fmt=fmt)
+    rows = gradebook(out, roster=roster, fmt=fmt)
+    report.write(out, rows)  # report.html: distributions, share right, frequent mistakes
+    return rows

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import csv
 import json
-import os
 from pathlib import Path
 
 from . import paths
+from .spreadsheet import restore, write_csv
 
 FIELDS = ["student", "set", "exercise", "points", "max_points", "reason"]
 
@@ -18,14 +18,8 @@ def _points(x):
 
 
 def _write_csv(path: Path, header, rows) -> None:
-    """Write a CSV atomically (a temporary file renamed over ``path``)."""
-    tmp = path.with_name(f".{path.name}.tmp")
-    with open(tmp, "w", newline="", encoding="utf-8") as f:
-        writer = csv.writer(f)
-        if header:
-            writer.writerow(header)
-        writer.writerows(rows)
-    os.replace(tmp, path)
+    """Write a CSV atomically, formula cells neutralised (``spreadsheet.write_csv``)."""
+    write_csv(path, header, rows)
 
 
 def _load_results(out: Path) -> dict:
@@ -55,7 +49,7 @@ def _manual(out: Path, results: dict) -> dict:
         return found
     with open(path, newline="", encoding="utf-8-sig") as f:
         for n, row in enumerate(csv.DictReader(f), start=2):
-            key = (row.get("student", ""), row.get("set", ""), row.get("exercise", ""))
+            key = tuple(restore(row.get(k) or "") for k in ("student", "set", "exercise"))
             text = (row.get("points") or "").strip()
             if not text:
                 continue
@@ -68,7 +62,7 @@ def _manual(out: Path, results: dict) -> dict:
                 raise ValueError(f"{path}, line {n}: points {text!r} is not a number.") from None
             if not 0 <= points <= float(rows[key[2]][2]):
                 raise ValueError(f"{path}, line {n}: {points:g} points is outside 0 to {rows[key[2]][2]}.")
-            found[key] = (_points(points), (row.get("comment") or "").strip())
+            found[key] = (_points(points), restore((row.get("comment") or "").strip()))
     return found
 
 

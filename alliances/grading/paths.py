@@ -6,6 +6,8 @@ A batch reads ``SUBMISSIONS/<student>/<set>.ipynb`` and writes into its output f
 - ``gradebook.csv`` (or ``gradebook-canvas.csv``, ``gradebook-moodle.csv``);
 - ``feedback/<student>/<set>.md``;
 - ``manual-grades.csv``: hand-graded exercises, to fill in;
+- ``report.html``: the class report (``report.py``);
+- ``mapping.csv`` and ``submissions/``: with ``grade --lms``, what ``intake.collect`` made of the LMS download;
 - ``.results/<student>/<set>.json``: each graded submission, kept at once so a batch resumes.
 """
 

@@ -4,6 +4,11 @@
 attack in ATTACKS and returns EXPECTED: {student: {exercise: (points, reason or None)}}, what the
 honest part of each submission deserves (a cheat that worked would score more). Run as a script
 to write them for a look: ``python tests/grading/hostile.py OUT_DIR KEY.ipynb OTHER.ipynb``.
+
+Two more catalogues attack what happens before any code runs: ``UNTRUSTED`` (links, hard links,
+FIFOs, devices, sockets in the submissions folder; ``write_untrusted``, graded in
+``test_untrusted.py``) and ``ARCHIVE_ATTACKS`` (hostile members of an LMS download or of a zip a
+student submitted; ``test_intake.py``). Each scores 0 with the reason given.
 """
 
 import sys
@@ -173,3 +178,135 @@ if __name__ == "__main__":
     if len(sys.argv) != 4:
         sys.exit(__doc__)
     print(write(*sys.argv[1:]))
+
+
+# Untrusted folders: a submission that is not a plain file in a real folder is never read (it
+# would read the answer key, block the batch on a FIFO or read a device). Each attack is data:
+# student: (what the entry is, the reason it must score 0 with). Written by ``write_untrusted``.
+LINK_REASON = "refused: the notebook is a symbolic link, not read"
+UNTRUSTED = {
+    "u01-link-to-key": ("symlink", LINK_REASON),
+    "u02-relative-link": ("relative symlink", LINK_REASON),
+    "u03-folder-link": ("folder symlink", "refused: the student's folder is a symbolic link, not read"),
+    "u04-hard-link": ("hard link", "refused: the notebook is a hard link (a file with other names, perhaps "
+                                   "outside the submissions), not read"),
+    "u05-fifo": ("fifo", "refused: the notebook is a FIFO (named pipe), not read"),
+    "u06-dangling-link": ("dangling symlink", LINK_REASON),
+    "u07-link-to-device": ("symlink to /dev/zero", LINK_REASON),
+    "u08-device": ("character device", "refused: the notebook is a device, not read"),
+    "u09-notebook-is-folder": ("folder", "refused: the notebook is a folder, not read"),
+    "u10-socket": ("socket", "refused: the notebook is a socket, not read"),
+}
+
+
+def write_untrusted(folder, key_path, elsewhere) -> dict:
+    """Write the UNTRUSTED entries into ``folder`` (``elsewhere``: a folder outside it, same file
+    system, for the hard link and the linked folder); return {student: {exercise: (0, reason)}}
+    for the entries this system can make (a device needs root)."""
+    import os
+    import shutil
+    import socket
+    folder, elsewhere = Path(folder), Path(elsewhere)
+    elsewhere.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(key_path, elsewhere / f"{SET}.ipynb")
+    expected = {}
+    for student, (kind, reason) in UNTRUSTED.items():
+        target = folder / student / f"{SET}.ipynb"
+        if kind == "folder symlink":
+            (folder / student).symlink_to(elsewhere, target_is_directory=True)
+        else:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                if kind == "symlink":
+                    target.symlink_to(key_path)
+                elif kind == "relative symlink":
+                    target.symlink_to(os.path.relpath(elsewhere / f"{SET}.ipynb", target.parent))
+                elif kind == "hard link":
+                    os.link(elsewhere / f"{SET}.ipynb", target)
+                elif kind == "fifo":
+                    os.mkfifo(target)
+                elif kind == "dangling symlink":
+                    target.symlink_to(folder / "nowhere" / "x.ipynb")
+                elif kind == "symlink to /dev/zero":
+                    target.symlink_to("/dev/zero")
+                elif kind == "character device":
+                    os.mknod(target, 0o600 | __import__("stat").S_IFCHR, os.makedev(1, 5))  # /dev/zero
+                elif kind == "folder":
+                    target.mkdir()
+                elif kind == "socket":
+                    here = os.getcwd()
+                    os.chdir(target.parent)  # a socket's path is limited to about 100 bytes
+                    try:
+                        with socket.socket(socket.AF_UNIX) as sock:
+                            sock.bind(target.name)
+                    finally:
+                        os.chdir(here)
+            except (PermissionError, OSError):
+                shutil.rmtree(target.parent)
+                continue
+        expected[student] = {"ex1": (0, reason), "ex2": (0, reason)}
+    return expected
+
+
+# Hostile archives (an LMS export or a zip a student submitted): attack: (zip or tar, the members
+# as data, the reason every such member is refused with). Each refused member of a student is a
+# submission that scores 0 with the reason (tests/grading/test_intake.py grades some end to end).
+def _zip_link():
+    import stat
+    return [("leeann_101_1_problem-set-demo.ipynb", b"/etc/passwd", stat.S_IFLNK | 0o777)]
+
+
+def _zip_device():
+    import stat
+    return [("leeann_101_1_problem-set-demo.ipynb", b"", stat.S_IFCHR | 0o600)]
+
+
+def _zip_bomb():
+    return [("leeann_101_1_problem-set-demo.ipynb", b" " * (20 * 1024 ** 2))]
+
+
+def _zip_in_zip_in_zip():
+    import io
+    import zipfile
+
+    def z(name, data):
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as f:
+            f.writestr(name, data)
+        return buffer.getvalue()
+    return [("leeann_101_1_a.zip", z("b.zip", z("c.ipynb", b"{}")))]
+
+
+def _too_large():
+    import os
+    return [("leeann_101_1_problem-set-demo.ipynb", os.urandom(51 * 1024 ** 2))]
+
+
+def _tar(kind, name="leeann_101_1_problem-set-demo.ipynb", link="/etc/passwd"):
+    import tarfile
+    return lambda: [(name, getattr(tarfile, kind), b"", link)]
+
+
+ARCHIVE_ATTACKS = {
+    "a01-zip-symlink": ("zip", _zip_link, "refused: a symbolic link"),
+    "a02-zip-absolute": ("zip", lambda: [("/etc/cron.d/problem-set-demo.ipynb", b"{}")], "refused: an absolute path"),
+    "a03-zip-climbs-out": ("zip", lambda: [("../../problem-set-demo.ipynb", b"{}")],
+                           "refused: a path that climbs out of the archive"),
+    "a04-zip-windows-climbs-out": ("zip", lambda: [("..\\..\\problem-set-demo.ipynb", b"{}")],
+                                   "refused: a path that climbs out of the archive"),
+    "a05-zip-drive-letter": ("zip", lambda: [("C:/Users/x/problem-set-demo.ipynb", b"{}")], "refused: an absolute path"),
+    "a06-zip-device": ("zip", _zip_device, "refused: not a plain file"),
+    "a07-zip-bomb": ("zip", _zip_bomb, "refused: compressed"),
+    "a08-zip-nested-too-deep": ("zip", _zip_in_zip_in_zip, "refused: an archive nested deeper than 2 levels"),
+    "a09-zip-too-large": ("zip", _too_large, "refused: 53,477,376 bytes uncompressed"),
+    "a10-tar-symlink": ("tar", _tar("SYMTYPE"), "refused:"),
+    "a11-tar-hard-link": ("tar", _tar("LNKTYPE"), "refused:"),
+    "a12-tar-device": ("tar", _tar("CHRTYPE", link=""), "refused:"),
+    "a13-tar-fifo": ("tar", _tar("FIFOTYPE", link=""), "refused:"),
+    "a14-tar-climbs-out": ("tar", lambda: [("../../problem-set-demo.ipynb", __import__("tarfile").REGTYPE, b"{}")],
+                           "refused: a path that climbs out of the archive"),
+    "a16-tar-bomb": ("tar", lambda: [("leeann_101_1_problem-set-demo.ipynb", __import__("tarfile").REGTYPE,
+                                       bytes(60 * 1024 ** 2))], "refused: 62,914,560 bytes uncompressed"),
+    "a15-tar-absolute": ("tar", lambda: [("/etc/problem-set-demo.ipynb", __import__("tarfile").REGTYPE, b"{}")],
+                         "refused: an absolute path"),
+}
