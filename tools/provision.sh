@@ -5,6 +5,7 @@
 #   bubblewrap          the sandbox the grader runs each submission in (alliances.grade)
 #   podman, runc        the grader's container sandbox where bubblewrap is missing (tested)
 #   docker.io           the same with Docker: the tests start a private dockerd as root
+#   libreoffice-calc-nogui  opens the grader's CSV exports as a spreadsheet would (formula cells)
 set -euo pipefail
 need() {  # the Debian packages whose programs are missing
   local out=()
@@ -13,6 +14,7 @@ need() {  # the Debian packages whose programs are missing
   command -v podman >/dev/null 2>&1 || out+=(podman)
   command -v runc >/dev/null 2>&1 || out+=(runc)
   { command -v dockerd >/dev/null 2>&1 && command -v docker >/dev/null 2>&1; } || out+=(docker.io)
+  command -v soffice >/dev/null 2>&1 || out+=(libreoffice-calc-nogui)
   echo "${out[@]:-}"
 }
 missing=$(need)
