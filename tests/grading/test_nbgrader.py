@@ -1,5 +1,6 @@
-"""Real nbgrader (generate_assignment, autograde, export) on one problem set, against a plain
-(non-editable) install of the package, scores like ``alliances grade``.
+"""Real nbgrader (generate_assignment, autograde, export) on two problem sets, against a plain
+(non-editable) install of the package, scores like ``alliances grade``: ps2 (course data) and
+ps6, the research project (the research kit's panels and statsmodels, from the installed package).
 
 The package is built into a wheel and installed with ``pip install --target`` into a temporary
 folder that comes first on PYTHONPATH; the course folder lies outside the repository, so the data
@@ -21,7 +22,7 @@ from helpers import ROOT
 
 pytestmark = pytest.mark.slow  # real nbgrader installed and run (minutes)
 
-SET = "ps2-alliances-today"
+SETS = ["ps2-alliances-today", "ps6-research-project"]
 BIN = Path(sys.executable).parent
 
 
@@ -32,15 +33,24 @@ def run(args, cwd, env, timeout=600):
 
 
 @pytest.fixture(scope="module")
-def course(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("nbgrader")
+def installed(tmp_path_factory):
+    """The package built into a wheel and installed into a folder of its own (once for all sets)."""
+    tmp = tmp_path_factory.mktemp("install")
     env = {k: v for k, v in os.environ.items() if k not in ("ALLIANCES_DATA_DIR", "PYTHONPATH")}
     run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation",
          "--wheel-dir", str(tmp / "wheel"), str(ROOT)], ROOT, env)
     (wheel,) = (tmp / "wheel").glob("alliances-*.whl")
     run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--target", str(tmp / "site"), str(wheel)],
         tmp, env)
-    env.update(PYTHONPATH=str(tmp / "site"), JUPYTER_CONFIG_DIR=str(tmp / "jupyter-config"),
+    return tmp, env
+
+
+@pytest.fixture(scope="module", params=SETS)
+def course(request, installed, tmp_path_factory):
+    SET = request.param
+    site, env = installed
+    tmp = tmp_path_factory.mktemp("nbgrader")
+    env = dict(env, PYTHONPATH=str(site / "site"), JUPYTER_CONFIG_DIR=str(tmp / "jupyter-config"),
                HOME=str(tmp / "home"), PATH=f"{BIN}{os.pathsep}{env.get('PATH', '')}")
     (tmp / "home").mkdir()
     where = run([sys.executable, "-c", "import alliances.data as d; print(d.__file__); print(d.data_dir())"],
@@ -67,28 +77,28 @@ def course(tmp_path_factory):
                 str(root / "source" / SET), "--out", str(tmp / "grades"), "--jobs", "2"], tmp, env)
     with open(tmp / "grades" / "gradebook.csv", newline="") as f:
         alliances = {r["student"]: float(r[SET]) for r in csv.DictReader(f)}
-    return dict(where=where, tmp=tmp, nbgrader=nbgrader, alliances=alliances, log=autograde.stdout + autograde.stderr,
-                ours=ours.stdout)
+    return dict(set=SET, where=where, site=site, nbgrader=nbgrader, alliances=alliances,
+                log=autograde.stdout + autograde.stderr, ours=ours.stdout)
 
 
 def test_the_package_and_its_data_come_from_the_plain_install(course):
     module, data = course["where"]
-    assert Path(module).is_relative_to(course["tmp"] / "site")
-    assert Path(data) == course["tmp"] / "site" / "alliances" / "_data"
+    assert Path(module).is_relative_to(course["site"] / "site")
+    assert Path(data) == course["site"] / "site" / "alliances" / "_data"
 
 
 def test_nbgrader_and_alliances_grade_agree(course):
-    found = release.exercises(release.read(ROOT / "exercises" / f"{SET}.ipynb"))
+    found = release.exercises(release.read(ROOT / "exercises" / f"{course['set']}.ipynb"))
     auto, total = sum(e.points for e in found if not e.manual), sum(e.points for e in found)
     assert auto > 0 and total > auto  # the set has a hand-graded exercise: nbgrader leaves it ungraded too
     assert course["nbgrader"] == {"key": (auto, total), "blank": (0.0, total)}, course["log"][-3000:]
-    assert course["alliances"] == {"key": auto, "blank": 0.0}
+    assert course["alliances"] == {"key": auto, "blank": 0.0}, course["ours"][-3000:]
 
 
 def test_hidden_tests_make_nbgrader_warn_about_checksums(course):
     """A released test cell lacks its hidden tests, so its checksum differs from the one nbgrader
     stored from the source: nbgrader warns for every such cell of a student's notebook, then grades
     with the source's cells from its database (the instructor guide explains the warning)."""
-    found = release.exercises(release.read(ROOT / "exercises" / f"{SET}.ipynb"))
+    found = release.exercises(release.read(ROOT / "exercises" / f"{course['set']}.ipynb"))
     for ex in (e for e in found if not e.manual):
         assert f"Attribute 'checksum' for cell {ex.grade_id} has changed!" in course["log"], ex.grade_id

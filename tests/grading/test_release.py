@@ -10,7 +10,7 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from alliances.grading import markup, release
 from alliances.__main__ import main
-from helpers import FIXTURES
+from helpers import FIXTURES, ROOT
 
 FIXTURE = FIXTURES / "problem-set-demo.ipynb"
 
@@ -191,3 +191,19 @@ def test_duplicate_grade_ids_are_reported():
     with pytest.raises(markup.MarkupError, match=r"ps\.ipynb, cell 3 .*'t' is also used by cell 2"):
         release.exercises(bad(new_code_cell("assert 1", metadata=meta), new_code_cell("assert 2", metadata=meta)),
                           "ps.ipynb")
+
+
+def test_the_research_project_registers_its_hypothesis_before_any_analysis():
+    """ps6: the pre-registration (a written answer graded by hand) comes after the set-up cell, which
+    fixes the test in advance, and before every analysis cell, in the source and in the student
+    version; the write-up comes last."""
+    source = release.read(ROOT / "exercises" / "ps6-research-project.ipynb")
+    for nb in (source, release.student_version(source, "ps6-research-project")):
+        found = release.exercises(nb, "ps6-research-project")
+        first, last = found[0], found[-1]
+        assert (first.grade_id, first.manual, last.grade_id, last.manual) == ("ex1-answer", True, "ex8-answer", True)
+        setup = next(i for i, c in enumerate(nb.cells) if markup.meta(c).get("grade_id") == "setup")
+        analysis = [i for i, c in enumerate(nb.cells) if c.cell_type == "code" and i != setup]
+        assert setup < first.index < min(analysis) and max(analysis) < last.index
+        assert "MODEL = 'onset ~ unequal + contiguous'" in nb.cells[setup].source
+    assert release.student_version(source).cells[first.index].source == "YOUR ANSWER HERE"
