@@ -9,7 +9,7 @@ Not imported by ``import alliances`` (it is only loaded when used)::
              .pipe(r.add_mids)              # COW MID 5.0 onsets, initiation, hostility (to 2014)
              .pipe(r.add_contiguity)        # COW direct contiguity 3.2 (to 2016)
              .pipe(r.add_democracy)
-             .pipe(r.add_peace_years))      # years since the last MID onset, cubic terms
+             .pipe(r.add_peace_years))      # peace years before each year (peacesciencer), cubic terms
     r.describe(panel)                       # every column: source, unit, meaning, coverage
     r.citations(panel)                      # what to cite
 

@@ -655,36 +655,44 @@ def add_memberships(panel: pd.DataFrame, alliances=("nato", "csto")) -> pd.DataF
 
 # --- peace years, filters ----------------------------------------------------------------------------
 
-def add_peace_years(panel: pd.DataFrame, event: str = "cowmidonset", name: str = "peace_years") -> pd.DataFrame:
-    """Years since the unit's last ``event`` (default: MID onset; run :func:`add_mids` first) and
-    their square and cube (``peace_years``, ``peace_years2``, ``peace_years3``), for the cubic
-    polynomial of Carter and Signorino (2010, Political Analysis 18(3): 271-292). 0 in an onset year; before a unit's first onset in the
-    panel, the years since the unit's first year in the panel (left-censored). Missing where
-    ``event`` is missing (outside the event source's years, e.g. after 2014 for MIDs). Units are
-    dyads (as ordered in the panel) or states. Vectorised: one sort and a cumulative maximum.
+def add_peace_years(panel: pd.DataFrame, event: str = "cowmidongoing", name: str = "peace_years") -> pd.DataFrame:
+    """Peace years: for each unit-year, the number of consecutive years *before* it without ``event``
+    (default: an ongoing MID; run :func:`add_mids` first), with their square and cube (``peace_years``,
+    ``peace_years2``, ``peace_years3``) for the cubic polynomial of Carter and Signorino (2010, Political
+    Analysis 18(3): 271-292).
+
+    The convention is peacesciencer's (``add_peace_years``, which calls stevemisc's ``ps_btscs`` on
+    ``cowmidongoing``; its column ``cowmidspell``): a unit's first year in the panel counts 0; a year
+    after a year with the event counts 0; otherwise the previous year's count plus one. So an **onset
+    year counts the peace years before it** (years since the last dispute ended, or since the unit entered
+    the panel), not 0: with 0 in every onset year the polynomial would separate onsets perfectly in a
+    logit. Years in which ``event`` is missing (outside the event source's years, e.g. after 2014 for
+    MIDs) are missing and skipped, as peacesciencer drops them before counting. Units are dyads (as
+    ordered in the panel, so a directed dyad counts separately from its reverse) or states. Counting is
+    by row within a unit, like ``ps_btscs`` (a state's years out of the system do not break a spell).
+    Vectorised: one sort and a cumulative maximum.
     """
     if event not in panel:
-        raise ValueError(f"{event!r} is not in the panel: add it first (e.g. add_mids for cowmidonset)")
-    key = _panel_key(panel)  # (unit, year) as one int64: one sort
-    order = np.argsort(key, kind="stable")
-    key = key[order]
-    year = key % 10_000
-    ev = panel[event].to_numpy(dtype="float", na_value=np.nan)[order]
+        raise ValueError(f"{event!r} is not in the panel: add it first (e.g. add_mids for cowmidongoing)")
+    ev_all = panel[event].to_numpy(dtype="float", na_value=np.nan)
+    rows = np.flatnonzero(~np.isnan(ev_all))  # peacesciencer counts only the rows where the event is known
+    key = _panel_key(panel)[rows]  # (unit, year) as one int64: one sort
+    order = rows[np.argsort(key, kind="stable")]
+    values = np.full(len(panel), np.nan)
     if len(order):
-        unit_key = key // 10_000
+        unit_key = np.sort(key, kind="stable") // 10_000
+        ev = ev_all[order]
+        idx = np.arange(len(order))
         new = np.empty(len(order), dtype=bool)
         new[0] = True
         np.not_equal(unit_key[1:], unit_key[:-1], out=new[1:])
-        unit_ids = np.cumsum(new) - 1
-        anchor = np.where((ev == 1) | new, year, -1)  # an onset, or the unit's first year
-        anchor = np.where(anchor >= 0, anchor + unit_ids * 10_000, -1)
-        last = np.maximum.accumulate(anchor) - unit_ids * 10_000
-        py = (year - last).astype(np.float64)
-        py[np.isnan(ev)] = np.nan
-    else:
-        py = np.array([], dtype=np.float64)
-    values = np.empty(len(order))
-    values[order] = py
+        # the last row before this one that ends a spell: a row with the event, or (at a unit's first
+        # row) the row before it; a unit's first row is larger than every earlier index, so the running
+        # maximum restarts at each unit
+        before = np.empty(len(order), dtype=np.int64)
+        before[1:] = np.where(ev[:-1] != 0, idx[:-1], -1)
+        before[new] = idx[new] - 1
+        values[order] = idx - 1 - np.maximum.accumulate(before)
     mask = np.isnan(values)
     values[mask] = 0
     return _with(panel, {name: pd.arrays.IntegerArray(values.astype(np.int32), mask),
@@ -728,7 +736,7 @@ def describe(panel: pd.DataFrame) -> pd.DataFrame:
 def citations(panel: pd.DataFrame) -> pd.DataFrame:
     """The references to cite for a panel, from the columns it has (so it survives merges).
 
-    One row per source: ``source``, ``reference``, ``terms``, ``columns``. The COW state system
+    One row per reference: ``source``, ``reference`` (missing for a source that names none, e.g. the capitals behind ``capdist``), ``terms``, ``columns``. The COW state system
     (the panel's frame) and peacesciencer (Miller 2022, which compiled most of these files) are
     always listed.
     """
@@ -740,7 +748,7 @@ def citations(panel: pd.DataFrame) -> pd.DataFrame:
     used.setdefault("cow_states", [])
     rows = []
     for key, cols in used.items():
-        for ref in SOURCES[key]["references"]:
+        for ref in SOURCES[key]["references"] or [None]:  # a source with no reference of its own stays listed
             rows.append({"source": SOURCES[key]["name"], "reference": ref, "terms": SOURCES[key]["terms"],
                          "columns": ", ".join(cols)})
     rows.append({"source": "peacesciencer (compilation of most of these data)", "reference": MILLER2022,

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-MILLER2022 = ('Miller, Steven V. 2022. "{peacesciencer}: An R Package for Quantitative Peace Science Research." '
+MILLER2022 = ('Miller, Steven V. 2022. "peacesciencer: An R Package for Quantitative Peace Science Research." '
               "Conflict Management and Peace Science 39(6): 755-779. doi:10.1177/07388942221077926")
 
 #: One entry per source: ``first``/``last`` year the panels use it for (outside them: missing), the
@@ -175,7 +175,8 @@ COLUMNS: dict[str, tuple[str, str, str]] = {
     "rivalries": ("rivalries", "count", "Number of strategic rivalries the state is in"),
     **{f"rivalry_{t}": ("rivalries", "0/1", f"The rivalry is {t}")
        for t in ("positional", "spatial", "ideological", "interventionary")},
-    "peace_years": ("mid", "years", "Years since the last onset (or since the unit's first year in the panel)"),
+    "peace_years": ("mid", "years", "Consecutive years without an ongoing MID before this year (peacesciencer's "
+                                    "cowmidspell; counted from the unit's first year in the panel)"),
     "peace_years2": ("mid", "years squared", "peace_years squared"),
     "peace_years3": ("mid", "years cubed", "peace_years cubed"),
 }

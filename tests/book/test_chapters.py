@@ -15,6 +15,12 @@ REFERENCE_PAGES = {"book/index", "book/glossary", "book/bibliography", "book/ins
 # Guides outside the essay (part "Data and tools"): they follow the chapter shape and are checked as chapters,
 # but no syllabus week assigns them (tests/test_instructor_guide.py).
 GUIDE_PAGES = {"book/your-own-project"}
+# Research labs (part "Research labs", files book/lab-*): each replicates a published study. They are checked as
+# chapters (shape, setup cell, glue, a figure with alt text, exercises with checks), with a lower word minimum and
+# the lab's own shape (test_lab_shape); no syllabus week assigns them and they are not units of the essay.
+LAB_PAGES = {f for f in toc_files() if f.startswith("book/lab-")}
+LAB_MIN_WORDS = 800
+LAB_SECTIONS = ["The claim", "Ours beside theirs", "Why they differ"]
 # CHAPTERS="book/a book/b" checks chapters that are not in the toc yet (while they are written).
 CHAPTERS = os.environ.get("CHAPTERS", "").split() or [f for f in toc_files() if f not in REFERENCE_PAGES]
 MIN_WORDS = {"book/nato-structure-and-purpose": 1200}
@@ -64,7 +70,8 @@ def test_chapter_shape(name):
 @pytest.mark.parametrize("name", CHAPTERS)
 def test_chapter_word_count(name):
     words = prose_words(notebook(name))
-    assert words >= MIN_WORDS.get(name, 1000), f"{name}: only {words} words of narrative"
+    assert words >= MIN_WORDS.get(name, LAB_MIN_WORDS if name in LAB_PAGES else 1000), \
+        f"{name}: only {words} words of narrative"
 
 
 @pytest.mark.parametrize("name", CHAPTERS)
@@ -119,3 +126,29 @@ def test_chapter_exercises_have_hint_solution_and_check(name):
             assert "Correct!" in outputs, f"{label}: the solution does not pass its own check"
     assert len(labels) >= 2, f"{name}: needs at least 2 exercises"
     assert graded, f"{name}: needs at least one exercise with a check"
+
+
+def test_labs_are_in_the_research_labs_part():
+    from alliances.publish import toc
+    parts = {page.file: page.caption for page in toc.entries()[1:]}
+    for name in LAB_PAGES:
+        assert parts[name] == "Research labs", f"{name}: a lab belongs in the part 'Research labs'"
+    labs = [f for f in toc_files() if parts.get(f) == "Research labs"]
+    assert set(labs) == LAB_PAGES, f"pages in 'Research labs' must be named book/lab-*: {labs}"
+
+
+@pytest.mark.parametrize("name", sorted(n for n in CHAPTERS if n in LAB_PAGES or n.startswith("book/lab-")))
+def test_lab_shape(name):
+    """A lab states the claim, shows ours beside theirs (a table) and explains why they differ, in that order,
+    between the overview and the exercises; it cites the study it replicates in its first cell."""
+    nb = notebook(name)
+    headings = [line[3:].strip() for c in nb.cells if c.cell_type == "markdown"
+                for line in c.source.splitlines() if line.startswith("## ")]
+    found = [next((i for i, h in enumerate(headings) if h.startswith(s)), None) for s in LAB_SECTIONS]
+    assert None not in found, f"{name}: a lab needs sections starting {LAB_SECTIONS}; has {headings}"
+    assert found == sorted(found) and found[0] > headings.index("Overview") and found[-1] < headings.index("Exercises")
+    assert re.search(r"\{cite[a-z:]*\}`", nb.cells[0].source), f"{name}: cite the replicated study in the overview"
+    beside = next(i for i, c in enumerate(nb.cells) if c.cell_type == "markdown" and "## Ours beside theirs" in c.source)
+    tables = [c for c in nb.cells[beside:] if c.cell_type == "code" and any(
+        "text/html" in o.get("data", {}) for o in c.get("outputs", []))]
+    assert tables, f"{name}: show ours beside theirs as a table (a data frame's output) under 'Ours beside theirs'"

@@ -203,22 +203,75 @@ def test_india_pakistan_disputes():
     m = raw("cow_mid_dyad_years.csv.gz").query("ccode1 == 750 and ccode2 == 770 and cowmidonset == 1")
     assert set(p.index[p.cowmidonset == 1]) == set(m.year) and len(m) >= 20
     assert p.loc[2014, "cowmidonset"] in (0, 1) and pd.isna(p.loc[2015, "cowmidonset"])
-    assert (q.loc[q.cowmidonset == 1, "peace_years"] == 0).all() and q.peace_years.max() >= 1
+    # an onset year counts the peace years before it (peacesciencer), so not always 0
+    assert (q.loc[q.cowmidonset == 1, "peace_years"] > 0).any() and q.peace_years.max() >= 1
 
 
-def test_peace_years_match_a_plain_loop():
+def test_peace_years_hand_computed_example():
+    """A made-up dyad, counted by hand with peacesciencer's rule (stevemisc::ps_btscs on cowmidongoing):
+    first row 0; after a year with a dispute 0; otherwise the previous count + 1 (so an onset year
+    counts the peace years before it). The missing year (2015) is skipped and stays missing."""
+    years = list(range(2000, 2016))
+    ongoing = [0, 0, 0, 1, 1, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, None]
+    expected = [0, 1, 2, 3, 0, 0, 1, 2, 0, 1, 2, 3, 4, 0, 1, None]
+    panel = pd.DataFrame({"ccode1": 2, "ccode2": 20, "year": years,
+                          "cowmidongoing": pd.array(ongoing, dtype="Int8")})
+    shuffled = panel.sample(frac=1, random_state=1)  # row order must not matter
+    out = r.add_peace_years(shuffled).sort_values("year")
+    assert out.peace_years.astype("float").fillna(-1).tolist() == [-1 if e is None else e for e in expected]
+    assert out.peace_years3.astype("float").fillna(-1).tolist() == [-1 if e is None else e ** 3 for e in expected]
+    # the reverse dyad counts separately, and a state panel works the same way
+    both = pd.concat([panel, panel.assign(ccode1=20, ccode2=2)]).pipe(r.add_peace_years)
+    lists = [g.sort_values("year").peace_years.fillna(-1).tolist() for _, g in both.groupby("ccode1")]
+    assert lists[0] == lists[1] == [-1 if e is None else e for e in expected]
+    state = panel.drop(columns=["ccode2"]).rename(columns={"ccode1": "ccode"}).pipe(r.add_peace_years)
+    assert state.peace_years.fillna(-1).tolist() == [-1 if e is None else e for e in expected]
+
+
+def _spells(x):
+    """stevemisc::ps_btscs's inner loop, transliterated from its R source (peacesciencer 1.x)."""
+    tmp, run = [0] * len(x), 0
+    for j in range(1, len(x)):
+        if x[j] == 0 and x[j - 1] == 0:
+            tmp[j] = run = run + 1
+        if x[j] != 0 and x[j - 1] == 0:
+            tmp[j], run = run + 1, 0
+        if x[j] == 0 and x[j - 1] != 0:
+            tmp[j] = run = 0
+    return tmp
+
+
+def test_peace_years_match_peacesciencer_loop():
     panel = r.dyad_years(1946, 2014).query("ccode1 in (2, 365, 750, 770, 630, 645)").pipe(r.add_mids)
     out = panel.pipe(r.add_peace_years).sort_values(["ccode1", "ccode2", "year"])
     expected = []
     for _, g in out.groupby(["ccode1", "ccode2"], sort=True):
-        last = None
-        for year, onset in zip(g.year, g.cowmidonset):
-            last = year if (onset == 1 or last is None) else last
-            expected.append(year - last)
+        expected += _spells(g.cowmidongoing.tolist())
     assert out.peace_years.tolist() == expected
     assert (out.peace_years3 == out.peace_years.astype(float) ** 3).all()
+    onsets = out[out.cowmidonset == 1]
+    assert (onsets.peace_years > 0).any(), "an onset after peace counts the peace years before it"
     past = r.dyad_years(2015, 2016).head(50).pipe(r.add_mids).pipe(r.add_peace_years)
     assert past.peace_years.isna().all()
+
+
+# Recorded from R (peacesciencer in /tmp/psbench/rlib, 2026-12-07): create_dyadyears(directed = TRUE,
+# subset_years = 1816:2014) |> add_cow_mids() |> add_peace_years(), column cowmidspell, for these dyads and
+# years (benchmarks/peace_years.py compares all 1,836,630 rows). Keys: (ccode1, ccode2, first year).
+R_SPELLS = {
+    (750, 770, 1947): [0, 0, 0, 0, 0, 0, 0, 1, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 2],
+    (2, 365, 1946): [25, 0, 1, 0, 0, 1, 0, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0],
+    (220, 255, 1816): [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14],
+}
+
+
+def test_peace_years_equal_peacesciencer_cowmidspell():
+    panel = (r.dyad_years(1816, 1975).query("(ccode1 == 750 and ccode2 == 770) or (ccode1 == 2 and ccode2 == 365)"
+                                            " or (ccode1 == 220 and ccode2 == 255)")
+             .pipe(r.add_mids).pipe(r.add_peace_years))
+    for (a, b, first), spells in R_SPELLS.items():
+        q = panel.query("ccode1 == @a and ccode2 == @b and year >= @first").sort_values("year")
+        assert q.peace_years.head(len(spells)).tolist() == spells, (a, b)
 
 
 def test_wars_combine_repeated_dyad_years():
@@ -312,6 +365,14 @@ def test_state_year_adders_and_documentation():
                    "Pemstein", "peacesciencer"):
         assert cites["reference"].str.contains(needle).any(), needle
     assert not r.citations(r.state_years(1900, 1900))["reference"].str.contains("Leeds").any()
+
+
+def test_citations_keep_sources_without_references():
+    cites = r.citations(r.dyad_years(1990, 1990).head(5).pipe(r.add_distance))
+    capitals = cites[cites["columns"].str.contains("capdist")]
+    assert len(capitals) == 1 and capitals["reference"].isna().all() and "Capitals" in capitals["source"].iloc[0]
+    miller = cites.loc[cites["source"].str.startswith("peacesciencer"), "reference"].iloc[0]
+    assert miller.startswith('Miller, Steven V. 2022. "peacesciencer:') and "{" not in miller
 
 
 def test_politically_relevant_dyads():
