@@ -13,7 +13,8 @@ REFERENCE_PAGES = {"book/index", "book/glossary", "book/bibliography", "book/ins
                    "book/codebook", "book/api-reference"}
 # Guides outside the essay (part "Data and tools"): they follow the chapter shape and are checked as chapters,
 # but no syllabus week assigns them (tests/test_instructor_guide.py).
-GUIDE_PAGES = {"book/your-own-project"}
+GUIDE_PAGES = {"book/your-own-project", "book/lab-alliance-duration", "book/lab-reliability",
+               "book/lab-burden-sharing"}
 # CHAPTERS="book/a book/b" checks chapters that are not in the toc yet (while they are written).
 CHAPTERS = os.environ.get("CHAPTERS", "").split() or [f for f in toc_files() if f not in REFERENCE_PAGES]
 MIN_WORDS = {"book/nato-structure-and-purpose": 1200}
@@ -92,18 +93,29 @@ def test_chapter_figures_have_alt_text_and_labels(name):
 @pytest.mark.parametrize("name", CHAPTERS)
 def test_chapter_exercises_have_hint_solution_and_check(name):
     nb = notebook(name)
-    labels = []
+    labels, graded = [], []
     for i, cell in enumerate(nb.cells):
-        for label in re.findall(r"```\{exercise\}[^\n]*\n:label: ([\w-]+)", cell.source):
+        for label, options in re.findall(r"```\{exercise\}[^\n]*\n:label: ([\w-]+)\n((?::[a-z-]+:.*\n)*)", cell.source):
             labels.append(label)
             rest = nb.cells[i:]
             assert any("Hint" in c.source for c in rest[:2] if c.cell_type == "markdown"), f"{label}: no hint"
             start = next((j for j, c in enumerate(rest) if f"{{solution-start}} {label}" in c.source), None)
             assert start is not None, f"{label}: no solution-start"
             end = next(j for j, c in enumerate(rest) if j > start and "{solution-end}" in c.source)
+            if re.search(r"^:class:.*\brubric\b", options, flags=re.M):
+                # An argument or research design, graded by hand: no code cells up to its solution's end,
+                # and its solution is a model answer with a rubric (criteria with points); no check follows.
+                assert not any(c.cell_type == "code" for c in rest[:end + 1]), \
+                    f"{label}: a rubric-graded exercise is written; an exercise with code needs a check cell"
+                solution = "\n".join(c.source for c in rest[start:end + 1])
+                assert re.search(r"\*\*Rubric", solution) and re.search(r"\(\d+ points?\)", solution), \
+                    f"{label}: a rubric exercise needs a model answer and a rubric with points"
+                continue
+            graded.append(label)
             after = rest[end + 1] if end + 1 < len(rest) else None
             assert after is not None and after.cell_type == "code" and "checks.check_" in after.source, \
                 f"{label}: the cell after the solution must run a check"
             outputs = "".join(str(o) for o in after.get("outputs", []))
             assert "Correct!" in outputs, f"{label}: the solution does not pass its own check"
     assert len(labels) >= 2, f"{name}: needs at least 2 exercises"
+    assert graded, f"{name}: needs at least one exercise with a check"

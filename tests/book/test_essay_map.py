@@ -36,7 +36,7 @@ MAP = [
     ("Conclusion", 0, "book/conclusion"),
 ]
 # Parts of the toc that are not units of the essay.
-REFERENCE_CAPTIONS = {"Data and tools", "Reference"}
+REFERENCE_CAPTIONS = {"Research labs", "Data and tools", "Reference"}
 
 
 def essay_headings():
