@@ -26,6 +26,7 @@ stays fast.
 from __future__ import annotations
 
 import math
+import warnings
 from typing import Callable
 
 import numpy as np
@@ -35,6 +36,7 @@ __all__ = [
     "permutation_test",
     "bootstrap_ci",
     "share_difference",
+    "rank_correlation",
     "logit",
     "alliance_durations",
     "kaplan_meier",
@@ -244,6 +246,61 @@ def share_difference(a, b, *, labels: tuple[str, str] = ("a", "b"), test: str = 
                    "method": f"{test.capitalize()}'s exact test (scipy), two-sided; {confidence_level:.0%} Newcombe "
                              "interval (statsmodels)",
                    "share_a": count1 / nobs1, "share_b": count2 / nobs2}])
+
+
+def rank_correlation(x, y, *, labels: tuple[str, str] = ("x", "y"), confidence_level: float = 0.95,
+                     n_resamples: int = 9999, seed: int = 0) -> pd.DataFrame:
+    """Spearman's rank correlation of ``x`` and ``y``, its p-value and a paired bootstrap interval.
+
+    The coefficient and the p-value (test of no association, two-sided) are
+    :func:`scipy.stats.spearmanr`'s. The interval is :func:`scipy.stats.bootstrap` with
+    ``paired=True``: the *pairs* (one state's x and y) are resampled together, ``n_resamples``
+    times with ``seed``, and the percentile interval of the resampled coefficients is returned
+    (BCa's jackknife is unreliable for a rank statistic on a few values). As with
+    :func:`bootstrap_ci`, the book's groups are often whole populations of a few dozen states:
+    read the interval as how much the coefficient depends on which states are in the group, and
+    as too narrow rather than too wide. Ties get average ranks. If a resample has no variation in
+    x or in y (all its values tied: likely only with a handful of pairs, or many tied values), its
+    coefficient is undefined and the interval is NaN; the estimate and p-value are still given.
+
+    Args:
+        x, y: paired values of the same length (lists, arrays or Series; no NaN, at least three
+            pairs), e.g. allies' GDP and their defence burden.
+        labels: names of the two variables, used in ``term``.
+        confidence_level: e.g. 0.95 for a 95% interval.
+        n_resamples: bootstrap resamples.
+        seed: seed of the resampling (same seed, same interval).
+
+    Returns:
+        pandas.DataFrame: one row. ``estimate`` is Spearman's rho (-1 to 1), ``std_error`` the bootstrap
+        standard error, ``ci_low`` and ``ci_high`` the percentile interval, ``p_value`` SciPy's
+        test of rho = 0, ``n`` the number of pairs.
+
+    Raises:
+        ValueError: fewer than three pairs, unequal lengths, a missing value (NaN), or text.
+    """
+    from scipy import stats
+
+    a, b = _sample(x, labels[0], minimum=3), _sample(y, labels[1], minimum=3)
+    if a.size != b.size:
+        raise ValueError(f"{labels[0]!r} has {a.size} values and {labels[1]!r} {b.size}: they must be pairs")
+
+    def rho(u, v, axis=-1):
+        return stats.pearsonr(stats.rankdata(u, axis=axis), stats.rankdata(v, axis=axis), axis=axis).statistic
+
+    test = stats.spearmanr(a, b)
+    with warnings.catch_warnings():  # a resample whose values are all tied has no correlation (NaN): SciPy warns
+        warnings.simplefilter("ignore", stats.ConstantInputWarning)
+        warnings.simplefilter("ignore", stats.DegenerateDataWarning)  # then the interval is NaN (documented)
+        result = stats.bootstrap((a, b), rho, paired=True, vectorized=True, method="percentile",
+                                 confidence_level=confidence_level, n_resamples=n_resamples,
+                                 rng=np.random.default_rng(seed))
+    return _tidy([{"term": f"spearman({labels[0]}, {labels[1]})", "estimate": float(test.statistic),
+                   "std_error": float(result.standard_error), "ci_low": float(result.confidence_interval.low),
+                   "ci_high": float(result.confidence_interval.high), "p_value": float(test.pvalue), "n": a.size,
+                   "method": f"Spearman's rank correlation (scipy.stats.spearmanr); {confidence_level:.0%} percentile "
+                             f"interval, paired bootstrap, {n_resamples:,} resamples (seed {seed}; "
+                             "scipy.stats.bootstrap)"}])
 
 
 def _model_frame(formula: str, frame: pd.DataFrame, extra: tuple[str, ...] = ()) -> pd.DataFrame:

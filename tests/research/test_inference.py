@@ -317,3 +317,47 @@ def test_importing_the_module_imports_neither_scipy_nor_statsmodels():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT,
                          env={"PYTHONPATH": str(ROOT)})
     assert out.stdout.strip() == "[]"
+
+
+# ------------------------------------------------------------------------ rank correlation
+
+def test_rank_correlation_matches_scipy_spearman_and_a_paired_bootstrap():
+    rng = np.random.default_rng(3)
+    x = rng.normal(size=25)
+    y = x + rng.normal(size=25)
+    row = inference.rank_correlation(x, y, labels=("gdp", "burden"), n_resamples=999, seed=4).iloc[0]
+    expected = stats.spearmanr(x, y)
+    assert row["term"] == "spearman(gdp, burden)" and row["n"] == 25
+    assert row["estimate"] == pytest.approx(expected.statistic)
+    assert row["p_value"] == pytest.approx(expected.pvalue)
+    boot = stats.bootstrap((x, y), lambda a, b: stats.spearmanr(a, b).statistic, paired=True, vectorized=False,
+                           method="percentile", n_resamples=999, rng=np.random.default_rng(4))
+    assert (row["ci_low"], row["ci_high"]) == pytest.approx(
+        (boot.confidence_interval.low, boot.confidence_interval.high))
+    assert row["ci_low"] < row["estimate"] < row["ci_high"]
+
+
+def test_rank_correlation_resamples_pairs_not_each_variable():
+    # perfectly concordant pairs: every paired resample keeps rho = 1 (ties aside), so the interval's top is 1
+    x = np.arange(12.0)
+    row = inference.rank_correlation(x, x ** 3, n_resamples=499).iloc[0]
+    assert row["estimate"] == pytest.approx(1.0)
+    assert row["ci_high"] == pytest.approx(1.0) and row["ci_low"] == pytest.approx(1.0)
+
+
+def test_rank_correlation_is_deterministic_and_degenerate_resamples_give_no_interval():
+    x, y = [3.0, 1.0, 4.0, 1.5, 5.0, 9.0, 2.0, 6.0], [2.0, 7.0, 1.0, 8.0, 2.5, 8.5, 1.8, 2.8]
+    first = inference.rank_correlation(x, y, n_resamples=499, seed=7)
+    assert first.equals(inference.rank_correlation(x, y, n_resamples=499, seed=7))
+    tiny = inference.rank_correlation([1.0, 2.0, 3.0], [1.0, 2.0, 3.0], n_resamples=99).iloc[0]
+    assert tiny["estimate"] == pytest.approx(1.0) and np.isnan(tiny["ci_low"]) and np.isnan(tiny["ci_high"])
+
+
+@pytest.mark.parametrize("call, message", [
+    (lambda: inference.rank_correlation([1.0, 2.0], [1.0, 2.0]), "at least 3 needed"),
+    (lambda: inference.rank_correlation([1.0, 2.0, 3.0, 4.0], [1.0, 2.0, 3.0]), "must be pairs"),
+    (lambda: inference.rank_correlation([1.0, np.nan, 3.0], [1.0, 2.0, 3.0]), "missing values"),
+])
+def test_rank_correlation_bad_input(call, message):
+    with pytest.raises(ValueError, match=message):
+        call()
