@@ -151,16 +151,22 @@ class CarriedForward(Exception):
 _CARRIED: set = set()  # the earlier exercises a hidden test credited "error carried forward"
 
 
-def carried_forward(first: Feedback, own: Feedback, earlier: str) -> Feedback:
-    """Error carried forward: ``first`` judges the answer against the right value; ``own`` against
-    the right method applied to the student's own answer to ``earlier`` (e.g. "exercise 7").
+def carried_forward(first: Feedback, own, earlier: str) -> Feedback:
+    """Error carried forward: ``first`` judges the answer against the right value; ``own`` (a
+    Feedback, or a function that returns one) against the right method applied to the student's
+    own answer to ``earlier`` (e.g. "exercise 7"); an ``own`` that raises counts as not right.
 
     The answer is right if either is: then the message says it builds on the earlier exercise
     (which loses its own points if it is wrong, so one mistake is marked once).
     """
     if first.correct:
         return first
-    if own.correct:
+    if callable(own):
+        try:
+            own = own()
+        except Exception:  # the earlier answer is missing or broken: no credit carried forward
+            return first
+    if isinstance(own, Feedback) and own.correct:
         _CARRIED.add(earlier)
         return Feedback(True, f"Correct for your own answer to {earlier}: the method is right "
                               f"(this builds on your {earlier}, which is marked on its own).")
@@ -320,6 +326,11 @@ def check_between(answer, low: float, high: float, *, hint: str = "", units: str
         return _wrong(problem, hint)
     if np.isnan(value):
         return _wrong("your answer is NaN (not a number): check for missing values.", hint)
+    if callable(own):
+        try:
+            own = own()
+        except Exception:  # the earlier answer is missing or broken
+            own = None
     if own is not None and not isinstance(own, (Raised, Printed)):
         mine, _ = _as_number(own)
         if mine is not None and np.isfinite(mine) and abs(value - mine) <= max(1e-9, 1e-6 * abs(mine)):

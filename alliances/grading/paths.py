@@ -42,11 +42,18 @@ def read(path) -> nbformat.NotebookNode:
 
 
 def sources(source_dir) -> dict[str, Path]:
-    """``{set name: path}`` of the problem sets in ``source_dir``; FileNotFoundError if none."""
+    """``{set name: path}`` of the problem sets in ``source_dir``; FileNotFoundError if none.
+
+    Either flat (``<set>.ipynb``) or nbgrader's course layout (``source/<set>/<set>.ipynb``:
+    ``source_dir`` is the ``source`` folder, or the course folder that holds it).
+    """
     folder = Path(source_dir)
     if not folder.is_dir():
         raise FileNotFoundError(f"There is no folder {folder} with problem sets.")
+    if (folder / "source").is_dir() and not any(folder.glob("*.ipynb")):
+        folder = folder / "source"
     found = {p.stem: p for p in sorted(folder.glob("*.ipynb"))}
+    found.update({p.stem: p for p in sorted(folder.glob("*/*.ipynb")) if p.parent.name == p.stem})
     if not found:
         raise FileNotFoundError(f"There are no notebooks (*.ipynb) in {folder}.")
     return found
