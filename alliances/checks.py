@@ -562,7 +562,7 @@ def check_choice(answer, expected: str | None, options: Iterable[str], *, hint: 
 
 
 _UNITS = re.compile(r"\(.*\S.*\)|\[.*\S.*\]|%|\$|\bUSD\b|dollars?|per ?cent|percent|billions?|millions?|"
-                    r"thousands?|\bbn\b|share of", re.I)
+                    r"thousands?|\bbn\b", re.I)
 
 
 @_guarded

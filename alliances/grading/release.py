@@ -78,7 +78,7 @@ def _warn_leaks(student, name: str, has_answers: bool) -> None:
                       "them. Mark answers with nbgrader markup instead.", stacklevel=3)
 
 
-def release(source_dir="exercises/source", out_dir="release") -> list[Path]:
+def release(source_dir="exercises", out_dir="release") -> list[Path]:
     """Write ``out_dir/student/<set>.ipynb``, ``out_dir/key/<set>.ipynb`` and ``out_dir/README.md``.
 
     Every notebook is checked first; nothing is written if any has a markup error. A UserWarning
