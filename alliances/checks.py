@@ -61,6 +61,14 @@ class Feedback:
     def __repr__(self) -> str:
         return self.message
 
+    def __and__(self, other: "Feedback") -> "Feedback":
+        """Two checks of one exercise: the first that is wrong, else both messages (``fb & check(...)``)."""
+        if not self.correct:
+            return self
+        if not other.correct:
+            return other
+        return Feedback(True, f"{self.message} {other.message}")
+
     def _repr_html_(self) -> str:
         colour, mark = ("#006B3C", "&#10004;") if self.correct else ("#A33B00", "&#10008;")
         return (

@@ -336,3 +336,28 @@ def test_every_set_tests_a_hypothesis():
             continue
         assert "Testing a hypothesis" in text and "verdict = ..." in text, name
         assert "exercise 8" in text.split("Testing a hypothesis")[1], f"{name}: the written answer should interpret the test"
+
+
+def test_the_visible_check_accepts_the_right_method_on_a_wrong_earlier_answer():
+    """Issue #25: PS1 ex8's visible check, after a wrong ex7 (fractions) and the right method on it,
+    says it builds on exercise 7 instead of "this looks like a fraction"; the wrong method still gets
+    its message."""
+    from nbclient import NotebookClient
+
+    name = "ps1-foundations"
+    nb = source(name)
+    cell = {markup.cell_key(c, i): c for i, c in enumerate(nb.cells)}
+    check = _without_hidden_tests(cell["ex8"].source)
+    code = [cell["setup"].source, cell["ex7-answer"].source, "bloc_shares = bloc_shares / 100",
+            cell["ex8-answer"].source, check,
+            "min_combined = float((bloc_shares['nato'] + bloc_shares['warsaw-pact']).max())", check]
+    run_nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in code],
+                                      metadata={"kernelspec": {"name": "python3", "display_name": "Python 3"}})
+    NotebookClient(run_nb, timeout=120, resources={"metadata": {"path": str(SOURCE)}}).execute()
+
+    def shown(c):
+        return " ".join(o.get("data", {}).get("text/plain", "") for o in c.outputs if o.output_type == "execute_result")
+
+    right_method, wrong_method = shown(run_nb.cells[4]), shown(run_nb.cells[6])
+    assert "builds on your bloc_shares from exercise 7" in right_method and "Not quite" not in right_method, right_method
+    assert wrong_method.startswith("Not quite: "), wrong_method

@@ -401,3 +401,10 @@ def test_error_carried_forward_accepts_the_right_method_on_an_own_earlier_answer
     assert_wrong(checks.check_between(0.5, 0, 100, own=0.7, mistakes=[(checks.fraction, "this looks like a fraction")]),
                  "fraction")
     checks._CARRIED.clear()
+
+
+def test_two_checks_of_one_exercise_combine():
+    ok, also, wrong = checks.Feedback(True, "Plausible: a."), checks.Feedback(True, "Plausible: b."), \
+        checks.Feedback(False, "Not quite: c.")
+    assert (ok & also).correct and (ok & also).message == "Plausible: a. Plausible: b."
+    assert (ok & wrong) is wrong and (wrong & ok) is wrong
