@@ -50,10 +50,9 @@ def sources(source_dir) -> dict[str, Path]:
     folder = Path(source_dir)
     if not folder.is_dir():
         raise FileNotFoundError(f"There is no folder {folder} with problem sets.")
-    if (folder / "source").is_dir() and not any(folder.glob("*.ipynb")):
-        folder = folder / "source"
     found = {p.stem: p for p in sorted(folder.glob("*.ipynb"))}
-    found.update({p.stem: p for p in sorted(folder.glob("*/*.ipynb")) if p.parent.name == p.stem})
+    nested = folder / "source" if (folder / "source").is_dir() else folder
+    found.update({p.stem: p for p in sorted(nested.glob("*/*.ipynb")) if p.parent.name == p.stem})
     if not found:
         raise FileNotFoundError(f"There are no notebooks (*.ipynb) in {folder}.")
     return found

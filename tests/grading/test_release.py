@@ -191,3 +191,17 @@ def test_duplicate_grade_ids_are_reported():
     with pytest.raises(markup.MarkupError, match=r"ps\.ipynb, cell 3 .*'t' is also used by cell 2"):
         release.exercises(bad(new_code_cell("assert 1", metadata=meta), new_code_cell("assert 2", metadata=meta)),
                           "ps.ipynb")
+
+
+def test_sources_in_nbgrader_course_layout(tmp_path):
+    """Issue #25: source/<set>/<set>.ipynb is found from the course folder or from source/ itself,
+    next to any flat <set>.ipynb; other notebooks in subfolders (student versions) are not sources."""
+    course = tmp_path / "exercises"
+    (course / "source" / "ps1").mkdir(parents=True)
+    (course / "student").mkdir()
+    (course / "source" / "ps1" / "ps1.ipynb").write_bytes(FIXTURE.read_bytes())
+    (course / "student" / "ps1.ipynb").write_bytes(FIXTURE.read_bytes())
+    (course / "ps9.ipynb").write_bytes(FIXTURE.read_bytes())
+    assert release.sources(course) == {"ps1": course / "source" / "ps1" / "ps1.ipynb", "ps9": course / "ps9.ipynb"}
+    assert release.sources(course / "source") == {"ps1": course / "source" / "ps1" / "ps1.ipynb"}
+    assert (release.release(course / "source", tmp_path / "out")[0]) == tmp_path / "out" / "student" / "ps1.ipynb"
