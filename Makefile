@@ -1,7 +1,7 @@
 # Two commands do all set-up on a fresh machine with only python3:
 #   make book   build the web book into _build/html (creates .venv and installs on first use)
 #   make test   run every test: package, data, notebooks (nbval) and the -W book build
-# Also: make lab (open the student notebooks in JupyterLab), make notebooks (re-execute and store outputs),
+# Also: make lab (the chapters and problem sets in JupyterLab), make notebooks (re-execute and store outputs),
 # make test-fast (the library tier, under a minute). Words (edition, release, check...): CONTRIBUTING.md, "Glossary".
 
 PYTHON ?= python3
@@ -9,7 +9,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: book student-book pdf test test-fast lab workspace notebooks student problem-sets data clean
+.PHONY: book student-book pdf test test-fast lab instructor-lab workspace notebooks student problem-sets data clean
 
 $(STAMP): requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -55,18 +55,25 @@ FAST := not browser and not containers and not book and not notebooks and not sl
 test-fast: $(STAMP)
 	$(BIN)/python -m pytest -m "$(FAST)" tests/library tests/data tests/research
 
-# The student notebooks (the notebook edition the book build writes, alliances/publish/notebooks.py) are
-# copied into the git-ignored working folder $(WORK) only where a file is not there yet, so a
-# rebuild or `git pull` never overwrites a student's answers. Fresh copy: delete the file, rerun.
+# The student's workspace $(WORK): the chapters (the notebook edition the book build writes,
+# alliances/publish/notebooks.py) in $(WORK)/book/ and the student problem sets (exercises/student/, no
+# solutions) in $(WORK)/problem-sets/, copied only where a file is not there yet, so a rebuild or
+# `git pull` never overwrites a student's answers. Fresh copy: delete the file, rerun. JupyterLab runs
+# with the workspace's own settings ($(WORK)/.jupyter): nbgrader's instructor tools are switched off there.
 WORK    ?= my-notebooks
 EDITION ?= _build/html/notebooks/student
 
 workspace: $(STAMP)
 	@test -d $(EDITION) || $(MAKE) book
-	$(BIN)/python -m alliances.publish workspace $(EDITION) $(WORK)
+	$(BIN)/python -m alliances.publish workspace $(EDITION) $(WORK) exercises/student
 
 lab: workspace
-	$(BIN)/jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root) $(WORK)/book/nato-structure-and-purpose.ipynb
+	JUPYTER_CONFIG_PATH=$(abspath $(WORK))/.jupyter $(BIN)/jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root) \
+	  --ServerApp.root_dir=$(WORK) --LabApp.default_url=/lab/tree/book/nato-structure-and-purpose.ipynb
+
+# The instructor's JupyterLab on the repository, with nbgrader's tools (formgrader, Create Assignment).
+instructor-lab: $(STAMP)
+	$(BIN)/jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root)
 
 # Re-execute every notebook in place so stored outputs (compared by nbval) are current.
 notebooks: $(STAMP)
@@ -76,7 +83,7 @@ notebooks: $(STAMP)
 # Release the problem sets: regenerate their committed student versions (a test fails when they
 # drift). `make student` is the old name of this target, kept for one release.
 problem-sets: $(STAMP)
-	$(BIN)/python -m alliances release --source exercises --out release
+	$(BIN)/python -m alliances release --source exercises/source --out release
 	rm -rf exercises/student && cp -r release/student exercises/student
 
 student: problem-sets

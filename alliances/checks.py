@@ -26,8 +26,12 @@ Not quite: this looks like a fraction; the question asks for a percentage.
 
 from __future__ import annotations
 
+import contextlib
 import html
+import io
 import numbers
+import re
+import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -35,7 +39,11 @@ import numpy as np
 import pandas as pd
 
 __all__ = ["Feedback", "check_number", "check_between", "check_set", "check_collection", "check_series",
-           "check_frame", "check_choice", "check_axes", "fraction", "call", "Raised", "PLAUSIBLE"]
+           "check_frame", "check_choice", "check_axes", "fraction", "call", "Raised", "PLAUSIBLE",
+           "carried_forward", "CarriedForward", "AVAILABLE"]
+
+#: What a problem set can be solved with: an answer that imports anything else gets this in its message.
+AVAILABLE = "pandas, numpy, scipy and matplotlib"
 
 PLAUSIBLE = "Plausible: the value is in the expected range (it is checked exactly when graded)."
 
@@ -52,6 +60,14 @@ class Feedback:
 
     def __repr__(self) -> str:
         return self.message
+
+    def __and__(self, other: "Feedback") -> "Feedback":
+        """Two checks of one exercise: the first that is wrong, else both messages (``fb & check(...)``)."""
+        if not self.correct:
+            return self
+        if not other.correct:
+            return other
+        return Feedback(True, f"{self.message} {other.message}")
 
     def _repr_html_(self) -> str:
         colour, mark = ("#006B3C", "&#10004;") if self.correct else ("#A33B00", "&#10008;")
@@ -81,6 +97,24 @@ def _describe(value) -> str:
     return f"{kind}: {shown}"
 
 
+def _fmt(value: float, unit: str = "") -> str:
+    """A number for a message: a whole number between 1000 and 2999 is a year, never "2,014"."""
+    value = float(value)
+    if value.is_integer() and 1000 <= abs(value) < 3000:
+        text = str(int(value))
+    else:
+        text = f"{value:,.6g}"
+    return f"{text} {unit}" if unit else text
+
+
+def _error_text(err: BaseException) -> str:
+    """An error as a sentence; a library the kit lacks is named as such."""
+    if isinstance(err, ModuleNotFoundError):
+        return (f"it needs the module {err.name or str(err)!r}, which is not available: this problem set "
+                f"can be solved with {AVAILABLE}.")
+    return f"{type(err).__name__}: {err}"
+
+
 @dataclass(frozen=True)
 class Raised:
     """What :func:`call` returns when the student's function raised instead of returning."""
@@ -98,23 +132,97 @@ def call(func, *args, **kwargs):
         return func
     if not callable(func):
         return Raised(TypeError(f"{_describe(func)} is not a function"))
+    shown = io.StringIO()
     try:
-        return func(*args, **kwargs)
+        with contextlib.redirect_stdout(shown):
+            result = func(*args, **kwargs)
     except Exception as err:  # the student's code: report it, never crash the check
         return Raised(err)
+    finally:
+        sys.stdout.write(shown.getvalue())  # what the function printed is still shown
+    if result is None and shown.getvalue().strip():
+        return Printed(shown.getvalue())
+    return result
+
+
+@dataclass(frozen=True)
+class Printed:
+    """What :func:`call` returns when the student's function printed a result and returned None."""
+
+    text: str
+
+
+class CarriedForward(Exception):
+    """Raised by the grader's probe after a test passed on the student's own earlier answer."""
+
+
+_CARRIED: set = set()  # the earlier exercises a hidden test credited "error carried forward"
+
+
+def carried_forward(first: Feedback, own, earlier: str) -> Feedback:
+    """Error carried forward: ``first`` judges the answer against the right value; ``own`` (a
+    Feedback, or a function that returns one) against the right method applied to the student's
+    own answer to ``earlier`` (e.g. "exercise 7"); an ``own`` that raises counts as not right.
+
+    The answer is right if either is: then the message says it builds on the earlier exercise
+    (which loses its own points if it is wrong, so one mistake is marked once).
+    """
+    if first.correct:
+        return first
+    if callable(own):
+        try:
+            own = own()
+        except Exception:  # the earlier answer is missing or broken: no credit carried forward
+            return first
+    if isinstance(own, Feedback) and own.correct:
+        _CARRIED.add(earlier)
+        return Feedback(True, f"Correct for your own answer to {earlier}: the method is right "
+                              f"(this builds on your {earlier}, which is marked on its own).")
+    return first
+
+
+def _last_cell_failed() -> BaseException | None:
+    """The error of the cell run just before this check, if it raised (IPython only), else None.
+
+    A failed answer cell leaves the answer variable with its earlier value: a check must say that
+    the cell failed instead of judging the old value.
+    """
+    shell = None
+    try:
+        from IPython import get_ipython
+        shell = get_ipython()
+    except Exception:
+        return None
+    # only in a Jupyter kernel: the grader's checker runs test cells one after another in a plain shell
+    if shell is None or not hasattr(shell, "kernel") or getattr(shell, "last_execution_succeeded", True):
+        return None
+    err = getattr(sys, "last_value", None)
+    return err if isinstance(err, BaseException) else Exception("error")
 
 
 def _unanswered(answer) -> Feedback | None:
+    failed = _last_cell_failed()
+    if isinstance(failed, NotImplementedError):
+        return _wrong("you have not answered yet. Replace raise NotImplementedError() with your code.")
+    if failed is not None:
+        return _wrong(f"the cell you ran before this check stopped with an error ({_error_text(failed)}), "
+                      "so your answer was not updated and this check would judge an old value. "
+                      "Fix the error, run your answer cell again, then this check.")
     if isinstance(answer, Raised):
         if isinstance(answer.error, NotImplementedError):
             return _wrong("you have not answered yet. Replace raise NotImplementedError() with your code.")
+        if isinstance(answer.error, ModuleNotFoundError):
+            return _wrong(f"your function {_error_text(answer.error)}")
         return _wrong(f"your function raised {type(answer.error).__name__}: {answer.error}")
+    if isinstance(answer, Printed):
+        return _wrong("your function prints its result but returns None: end it with return ... "
+                      "(print only shows a value; return gives it back to the code that called the function).")
     if answer is Ellipsis:
         return _wrong("you have not answered yet. Replace the ... with your code.")
     if answer is None:
         return _wrong(
-            "your answer is None. Did you forget to assign the result, or call a "
-            "method that changes things in place and returns None?"
+            "your answer is None. Did you forget to assign the result, call a method that changes "
+            "things in place and returns None, or (in a function) print the result instead of return it?"
         )
     return None
 
@@ -201,37 +309,71 @@ def check_number(answer, expected: float, *, rel_tol: float = 0.0, abs_tol: floa
     found = _mistake(value, mistakes)
     if found:
         return _wrong(found, hint)
+    for digits in (0, 1, 2, 3):
+        if value == round(float(expected), digits) and round(float(expected), digits) != float(expected):
+            shown = f"{round(float(expected), digits):.{digits}f}"
+            return _wrong(f"{_fmt(value, units)} is right to the precision shown ({shown}, rounded to {digits} "
+                          f"decimal{'s' if digits != 1 else ''}), but the check compares the unrounded value: "
+                          "compute it in code instead of typing a rounded number.", hint)
     direction = "too high" if value > expected else "too low"
-    unit = f" {units}" if units else ""
-    return _wrong(f"{value:,.6g}{unit} is {direction}.", hint)
+    return _wrong(f"{_fmt(value, units)} is {direction}.", hint)
 
 
 @_guarded
 def check_between(answer, low: float, high: float, *, hint: str = "", units: str = "",
-                  mistakes=(), integer: bool = False, uses: str = "") -> Feedback:
+                  mistakes=(), integer: bool = False, uses: str = "", own=None) -> Feedback:
     """Is ``answer`` a number in the plausible range [low, high] and none of the recognised ``mistakes``?
 
     A visible test that gives nothing away. ``mistakes``: ``(value or predicate, message)`` pairs
     (see the module docstring); ``integer``: the answer must be a whole number (a count, a year).
+    ``own``: the value the right method gives on the student's own earlier answer (``uses``); an
+    answer equal to it is accepted whatever the earlier answer was (error carried forward).
     """
     value, problem = _as_number(answer)
     if problem:
         return _wrong(problem, hint)
     if np.isnan(value):
         return _wrong("your answer is NaN (not a number): check for missing values.", hint)
+    if callable(own):
+        try:
+            own = own()
+        except Exception:  # the earlier answer is missing or broken
+            own = None
+    if own is not None and not isinstance(own, (Raised, Printed)):
+        mine, _ = _as_number(own)
+        if mine is not None and np.isfinite(mine) and abs(value - mine) <= max(1e-9, 1e-6 * abs(mine)):
+            inside = low <= value <= high and not _mistake(value, mistakes)
+            return Feedback(True, (PLAUSIBLE if inside else "Consistent with your earlier answer.") +
+                            f" It follows from your {uses} by the right method: this builds on your {uses}"
+                            + ("." if inside else ", which looks wrong: fix it there and run this again."))
     found = _mistake(value, mistakes)
     if found:
         return _wrong(_using(found, uses), hint)
     if integer and value != int(value):
-        return _wrong(f"{value:,.6g} is not a whole number; the question asks for a count or a year.", hint)
+        return _wrong(f"{_fmt(value)} is not a whole number; the question asks for a count or a year.", hint)
     if low <= value <= high:
         return Feedback(True, _using(PLAUSIBLE, uses))
-    unit = f" {units}" if units else ""
-    return _wrong(_using(f"{value:,.6g}{unit} is outside the plausible range {low:,.6g} to {high:,.6g}{unit}.", uses), hint)
+    return _wrong(_using(f"{_fmt(value, units)} is outside the plausible range {_fmt(low)} to {_fmt(high, units)}.",
+                         uses), hint)
 
 
 def _using(message: str, uses: str) -> str:
     return f"{message} (This builds on your {uses}: if that is wrong, so is this.)" if uses else message
+
+
+_ISO3 = re.compile(r"[A-Z]{3}")
+
+
+def _names_for_codes(got: set, want: set | None = None, pattern: str | None = None) -> str | None:
+    """A message if ISO3 codes are expected but most of ``got`` are longer names (country names)."""
+    codes = pattern == "[A-Z]{3}" or (want and all(_ISO3.fullmatch(x) for x in want))
+    if not codes or not got:
+        return None
+    names = [x for x in got if not _ISO3.fullmatch(x) and len(x) > 3]
+    if len(names) * 2 > len(got):
+        return (f"these look like country names (e.g. {sorted(names)[0]!r}); the question asks for ISO3 codes "
+                "such as 'USA' or 'DEU': use the iso3 column.")
+    return None
 
 
 def _as_labels(answer) -> tuple[set | None, str | None]:
@@ -254,7 +396,7 @@ def check_set(answer, expected: Iterable, *, hint: str = "", what: str = "items"
     missing, extra = want - got, got - want
     if not missing and not extra:
         return _right()
-    found = _mistake(got, mistakes)
+    found = _mistake(got, mistakes) or _names_for_codes(got, want)
     if found:
         return _wrong(found, hint)
     parts = []
@@ -278,6 +420,9 @@ def check_collection(answer, low: int, high: int, *, what: str = "items", patter
         return _wrong(problem, hint)
     if not got:
         return _wrong(f"your collection is empty: no {what}.", hint)
+    names = _names_for_codes(got, pattern=pattern)
+    if names:
+        return _wrong(names, hint)
     if pattern is not None:
         odd = sorted(x for x in got if not re.fullmatch(pattern, x))
         if odd:
@@ -351,11 +496,10 @@ def _check_series(answer, length, index_name, index, low, high, sorted_values, c
         return _wrong(f"the values should be numbers, but they are {answer.dtype}.", hint)
     if answer.isna().any():
         return _wrong(f"{int(answer.isna().sum())} of your values are missing (NaN).", hint)
-    unit = f" {units}" if units else ""
     if low is not None and answer.min() < low:
-        return _wrong(f"your smallest value, {answer.min():,.6g}{unit}, is below the plausible minimum {low:,.6g}{unit}.", hint)
+        return _wrong(f"your smallest value, {_fmt(answer.min(), units)}, is below the plausible minimum {_fmt(low, units)}.", hint)
     if high is not None and answer.max() > high:
-        return _wrong(f"your largest value, {answer.max():,.6g}{unit}, is above the plausible maximum {high:,.6g}{unit}.", hint)
+        return _wrong(f"your largest value, {_fmt(answer.max(), units)}, is above the plausible maximum {_fmt(high, units)}.", hint)
     if sorted_values and not answer.is_monotonic_increasing:
         return _wrong("your values are not sorted from lowest to highest.", hint)
     return Feedback(True, PLAUSIBLE)
@@ -425,9 +569,16 @@ def check_choice(answer, expected: str | None, options: Iterable[str], *, hint: 
     return _right() if norm == expected.lower() else _wrong(f"{answer!r} is not the best answer.", hint)
 
 
+_UNITS = re.compile(r"\(.*\S.*\)|\[.*\S.*\]|%|\$|\bUSD\b|dollars?|per ?cent|percent|billions?|millions?|"
+                    r"thousands?|\bbn\b", re.I)
+
+
 @_guarded
-def check_axes(answer, *, n_points: int | None = None, hint: str = "") -> Feedback:
-    """Is ``answer`` a matplotlib Axes with a title, both axis labels and a line (of ``n_points``)?"""
+def check_axes(answer, *, n_points: int | None = None, hint: str = "", units: bool = False) -> Feedback:
+    """Is ``answer`` a matplotlib Axes with a title, both axis labels and a line (of ``n_points``)?
+
+    With ``units``, the y-axis label must name its units, e.g. "Spending (% of GDP)".
+    """
     from matplotlib.axes import Axes
 
     if not isinstance(answer, Axes):
@@ -438,6 +589,9 @@ def check_axes(answer, *, n_points: int | None = None, hint: str = "") -> Feedba
                                        ("a y-axis label", answer.get_ylabel())] if not text.strip()]
     if missing:
         return _wrong(f"the figure has no {' and no '.join(m.split(' ', 1)[1] for m in missing)}.", hint)
+    if units and not _UNITS.search(answer.get_ylabel()):
+        return _wrong(f"the y-axis label {answer.get_ylabel()!r} does not give the units; the question asks for "
+                      "them, e.g. 'Military expenditure (% of GDP)' or '(billion US$)'.", hint)
     lines = answer.get_lines()
     if not lines:
         return _wrong("the figure has no line: draw one with ax.plot(x, y).", hint)

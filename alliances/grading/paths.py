@@ -44,11 +44,17 @@ def read(path) -> nbformat.NotebookNode:
 
 
 def sources(source_dir) -> dict[str, Path]:
-    """``{set name: path}`` of the problem sets in ``source_dir``; FileNotFoundError if none."""
+    """``{set name: path}`` of the problem sets in ``source_dir``; FileNotFoundError if none.
+
+    Either flat (``<set>.ipynb``) or nbgrader's course layout (``source/<set>/<set>.ipynb``:
+    ``source_dir`` is the ``source`` folder, or the course folder that holds it).
+    """
     folder = Path(source_dir)
     if not folder.is_dir():
         raise FileNotFoundError(f"There is no folder {folder} with problem sets.")
     found = {p.stem: p for p in sorted(folder.glob("*.ipynb"))}
+    nested = folder / "source" if (folder / "source").is_dir() else folder
+    found.update({p.stem: p for p in sorted(nested.glob("*/*.ipynb")) if p.parent.name == p.stem})
     if not found:
         raise FileNotFoundError(f"There are no notebooks (*.ipynb) in {folder}.")
     return found

@@ -1,6 +1,7 @@
 """Release problem sets written with nbgrader markup (``markup.py``): student versions and answer keys.
 
-One source notebook per problem set (``exercises/<set>.ipynb``) holds everything. No nbgrader
+One source notebook per problem set holds everything, in nbgrader's course layout
+(``exercises/source/<set>/<set>.ipynb``, apart from the student versions in ``exercises/student/``). No nbgrader
 installation or database is needed; the markup stays nbgrader-compatible.
 """
 

@@ -14,10 +14,22 @@ def _one_line(text: str, limit: int = 300) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+AVAILABLE = "pandas, numpy, scipy and matplotlib"
+
+_MODULE = re.compile(r"No module named '([^']+)'")
+
+
 def _error(reply: dict) -> str:
-    """The error of a reply as one line, like a traceback's last line."""
-    value = _one_line(reply.get("evalue", ""))
-    return f"{reply.get('ename', 'Error')}: {value}" if value else reply.get("ename", "Error")
+    """The error of a reply as one plain line: a failed test's own sentence (without
+    "AssertionError:"), a missing library named as such, else like a traceback's last line."""
+    value, ename = _one_line(reply.get("evalue", "")), reply.get("ename", "Error")
+    if ename == "AssertionError" and value:
+        return value
+    if ename == "ModuleNotFoundError":
+        found = _MODULE.search(value)
+        module = found.group(1) if found else "a module"
+        return f"this problem set can be solved with {AVAILABLE}; {module} is not available"
+    return f"{ename}: {value}" if value else ename
 
 
 def score(nb, found, replies, stop, why, capped) -> list[tuple[str, float, float, str]]:
@@ -31,7 +43,9 @@ def score(nb, found, replies, stop, why, capped) -> list[tuple[str, float, float
         if stop is not None and ex.index >= stop:
             result = (0, why)
         elif reply.get("status", "ok") == "ok":
-            result = (ex.points, "passed")
+            carried = reply.get("carried")
+            result = (ex.points, f"passed: the right method on your own answer (builds on your {carried}; "
+                                 "the mistake is marked there)" if carried else "passed")
         else:
             result = (0, _error(reply))
             for a in ex.answers:

@@ -4,7 +4,8 @@
     lite [OUT]                            the JupyterLite site (make book)
     student-book [OUT]                    the student web book (make student-book)
     pdf [--variant full|student] ...      a PDF edition (make pdf)
-    workspace EDITION_DIR WORK_DIR        copy the notebook edition into a working folder (make lab)
+    workspace EDITION_DIR WORK_DIR [PROBLEM_SETS_DIR]
+                                          copy the chapters and the student problem sets into a working folder (make lab)
     pages                                 every page of _toc.yml, one a line
 """
 
@@ -20,8 +21,8 @@ def _pages(argv: list[str]) -> int:
 
 
 def _workspace(argv: list[str]) -> int:
-    if len(argv) != 2:
-        sys.exit("usage: python -m alliances.publish workspace EDITION_DIR WORK_DIR")
+    if len(argv) not in (2, 3):
+        sys.exit("usage: python -m alliances.publish workspace EDITION_DIR WORK_DIR [PROBLEM_SETS_DIR]")
     from .workspace import main
     return main(*argv)
 

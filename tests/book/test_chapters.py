@@ -9,7 +9,7 @@ import pytest
 
 from helpers import ROOT, toc_files
 
-REFERENCE_PAGES = {"book/index", "book/glossary", "book/bibliography", "book/instructor-guide", "book/course",
+REFERENCE_PAGES = {"book/index", "book/how-to-work", "book/glossary", "book/bibliography", "book/instructor-guide", "book/course",
                    "book/data-guide",
                    "book/codebook", "book/api-reference"}
 # Guides outside the essay (part "Data and tools"): they follow the chapter shape and are checked as chapters,

@@ -11,7 +11,7 @@ from test_chapters import GUIDE_PAGES, LAB_PAGES, REFERENCE_PAGES
 
 COURSE = (ROOT / "book" / "course.md").read_text()
 BIB = parse_file(str(ROOT / "references.bib")).entries
-PROBLEM_SETS = sorted(p.stem for p in (ROOT / "exercises").glob("ps*.ipynb"))
+PROBLEM_SETS = sorted(p.stem for p in (ROOT / "exercises" / "source").glob("ps*/ps*.ipynb"))
 CHAPTERS = [name for name in toc_files() if name not in REFERENCE_PAGES | GUIDE_PAGES | LAB_PAGES]
 EXAMS = ROOT / "exercises" / "exams"
 # (heading, weeks, fewest and most readings a week, problem sets due)

@@ -125,7 +125,7 @@ for serve in [f for f in gc.get_objects() if callable(f) and getattr(f, "__name_
     space["encode"] = lambda value, functions=None, real=space["encode"]: (
         {"__t": "ndarray", "dtype": "<U500000000", "v": ["a", "b"]} if type(value) is int else real(value, functions))
 ''' + EX1
-UNREBUILT = ("AssertionError: Not quite: expected a number, but your answer is Unsupported: <value that could not be "
+UNREBUILT = ("Not quite: expected a number, but your answer is Unsupported: <value that could not be "
              "rebuilt (MemoryError) (cannot be.... Hint: Compare the joined column with 1949.")
 
 # student: (answer of ex1, answer of ex2, expected {exercise: (points, reason or None)})

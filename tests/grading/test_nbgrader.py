@@ -57,7 +57,7 @@ def course(request, installed, tmp_path_factory):
                 tmp, env).stdout.split()
     root = tmp / "course"
     (root / "source" / SET).mkdir(parents=True)
-    shutil.copy(ROOT / "exercises" / f"{SET}.ipynb", root / "source" / SET / f"{SET}.ipynb")
+    shutil.copy(ROOT / "exercises" / "source" / SET / f"{SET}.ipynb", root / "source" / SET / f"{SET}.ipynb")
     (root / "nbgrader_config.py").write_text(
         "c = get_config()\n"
         "c.CourseDirectory.course_id = 'alliances'\n"
@@ -88,7 +88,7 @@ def test_the_package_and_its_data_come_from_the_plain_install(course):
 
 
 def test_nbgrader_and_alliances_grade_agree(course):
-    found = release.exercises(release.read(ROOT / "exercises" / f"{course['set']}.ipynb"))
+    found = release.exercises(release.read(ROOT / "exercises" / "source" / course["set"] / f"{course['set']}.ipynb"))
     auto, total = sum(e.points for e in found if not e.manual), sum(e.points for e in found)
     assert auto > 0 and total > auto  # the set has a hand-graded exercise: nbgrader leaves it ungraded too
     assert course["nbgrader"] == {"key": (auto, total), "blank": (0.0, total)}, course["log"][-3000:]
@@ -99,6 +99,6 @@ def test_hidden_tests_make_nbgrader_warn_about_checksums(course):
     """A released test cell lacks its hidden tests, so its checksum differs from the one nbgrader
     stored from the source: nbgrader warns for every such cell of a student's notebook, then grades
     with the source's cells from its database (the instructor guide explains the warning)."""
-    found = release.exercises(release.read(ROOT / "exercises" / f"{course['set']}.ipynb"))
+    found = release.exercises(release.read(ROOT / "exercises" / "source" / course["set"] / f"{course['set']}.ipynb"))
     for ex in (e for e in found if not e.manual):
         assert f"Attribute 'checksum' for cell {ex.grade_id} has changed!" in course["log"], ex.grade_id

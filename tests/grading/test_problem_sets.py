@@ -1,4 +1,4 @@
-"""The course's problem sets in exercises/: markup, student versions, and grading of key, blank and wrong answers.
+"""The course's problem sets in exercises/source/<set>/<set>.ipynb: markup, student versions, and grading of key, blank and wrong answers.
 
 Every set is graded three times in one batch (three "students": the answer key, the blank
 student version, and a version whose every answer is a plausible mistake from
@@ -21,14 +21,26 @@ from helpers import ROOT
 
 pytestmark = pytest.mark.slow  # every problem set graded three ways (minutes)
 
-SOURCE = ROOT / "exercises"
-STUDENT = SOURCE / "student"
+EXERCISES = ROOT / "exercises"
+SOURCE = EXERCISES / "source"  # nbgrader's course layout: source/<set>/<set>.ipynb
+STUDENT = EXERCISES / "student"  # what students open: no solutions
 WRONG = json.loads((ROOT / "tests" / "fixtures" / "problem-set-wrong-answers.json").read_text())
-SETS = sorted(p.stem for p in SOURCE.glob("*.ipynb"))
+SETS = sorted(release.sources(SOURCE))
 
 
 def source(name):
-    return release.read(SOURCE / f"{name}.ipynb")
+    return release.read(SOURCE / name / f"{name}.ipynb")
+
+
+def test_sources_are_in_nbgrader_layout_and_no_student_folder_holds_a_solution():
+    """Issue #25: the authoring sets sit in source/<set>/<set>.ipynb; exercises/ and exercises/student/
+    (where students are sent) hold no notebook with solutions or hidden tests."""
+    assert SETS and all((SOURCE / s / f"{s}.ipynb").is_file() for s in SETS)
+    assert not list(EXERCISES.glob("*.ipynb"))
+    for path in STUDENT.glob("*.ipynb"):
+        text = path.read_text()
+        assert "BEGIN SOLUTION" not in text and "HIDDEN TESTS" not in text, path
+    assert sorted(p.stem for p in STUDENT.glob("*.ipynb")) == SETS
 
 
 def auto_exercises(name):
@@ -99,6 +111,18 @@ def _grade_job(job):
             run.grade_one(Path(subs) / student / f"{name}.ipynb", source(name), found, timeout=60)]
 
 
+# Chains of two exercises for "error carried forward": (set, earlier exercise, later exercise) and
+# the answer cells changed from the key: the earlier one wrong (from the wrong-answer fixture).
+ECF = {
+    "ps1-foundations": {"ex7-answer": WRONG["ps1-foundations"]["ex7-answer"]},
+    "ps3-change-and-challenge": {
+        "ex6-answer": WRONG["ps3-change-and-challenge"]["ex6-answer"],
+        "ex5-answer": "both = n24.dropna(subset=['gdp_usd_mn', 'share_gdp_pct'])\n"
+                      "burden_corr = float(both['gdp_usd_mn'].corr(both['share_gdp_pct'], method='spearman'))"},
+}
+CHAINS = [("ps1-foundations", "ex7", "ex8"), ("ps3-change-and-challenge", "ex6", "ex7")]
+
+
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory):
     """Grade key, blank and wrong versions of every set in parallel; rows by (student, set, exercise)."""
@@ -112,7 +136,14 @@ def graded(tmp_path_factory):
         for student, nb in (("key", key), ("blank", blank), ("wrong", wrong)):
             (subs / student).mkdir(exist_ok=True)
             nbformat.write(nb, subs / student / f"{name}.ipynb")
-    jobs = [(str(subs), s, n) for s in ("key", "blank", "wrong") for n in SETS]
+    # error carried forward: a wrong earlier answer, then the right method on it (and scipy's Spearman)
+    (subs / "ecf").mkdir()
+    for name, changes in ECF.items():
+        nb = source(name)
+        for i, cell in enumerate(nb.cells):
+            cell.source = changes.get(markup.cell_key(cell, i), cell.source)
+        nbformat.write(nb, subs / "ecf" / f"{name}.ipynb")
+    jobs = [(str(subs), s, n) for s in ("key", "blank", "wrong") for n in SETS] + [(str(subs), "ecf", n) for n in ECF]
     # Two worker processes (each grading runs its own kernels); spawn keeps them clean.
     with ProcessPoolExecutor(max_workers=2, mp_context=multiprocessing.get_context("spawn")) as pool:
         results = [row for rows in pool.map(_grade_job, jobs) for row in rows]
@@ -171,10 +202,15 @@ def _visible_run(name):
 
     def said(cell):
         return "\n".join(o.get("text", "") if o.output_type == "stream" else
-                         f"{o.get('ename')}: {o.get('evalue')}" if o.output_type == "error" else ""
-                         for o in cell.outputs)
+                          f"{o.get('ename')}: {o.get('evalue')}" if o.output_type == "error" else
+                          o.get("data", {}).get("text/plain", "") for o in cell.outputs)
 
-    return [(tag, said(cell), any(o.output_type == "error" for o in cell.outputs)) for tag, cell in zip(tags, run.cells)]
+    def styled(cell):  # the Feedback box, as the chapters show it
+        return any("alliances-feedback" in o.get("data", {}).get("text/html", "") for o in cell.outputs
+                   if o.output_type in ("execute_result", "display_data"))
+
+    return [(tag, said(cell), any(o.output_type == "error" for o in cell.outputs), styled(cell))
+            for tag, cell in zip(tags, run.cells)]
 
 
 @pytest.fixture(scope="module")
@@ -186,7 +222,7 @@ def visible_runs():
 @pytest.mark.parametrize("name", SETS)
 def test_each_solution_runs_after_only_the_set_up_and_earlier_solutions(name, visible_runs):
     """The set-up cell loads everything the set uses, and every key answer passes its visible check."""
-    for tag, said, failed in visible_runs[name]:
+    for tag, said, failed, _ in visible_runs[name]:
         if tag == "setup" or tag[0] in ("key-answer", "key-check", "restore"):
             assert not failed, f"{name} {tag}: {said}"
         if tag != "setup" and tag[0] == "key-check":
@@ -196,25 +232,29 @@ def test_each_solution_runs_after_only_the_set_up_and_earlier_solutions(name, vi
 @pytest.mark.parametrize("name", SETS)
 def test_typical_mistakes_get_a_specific_message_from_the_visible_check(name, visible_runs):
     """Issue #16: a student who makes one of the usual mistakes learns it before submitting."""
-    for tag, said, failed in visible_runs[name]:
+    for tag, said, failed, styled in visible_runs[name]:
         if tag != "setup" and tag[0] == "mistake":
-            assert not failed, f"{name} {tag}: the recorded mistake itself fails to run: {said}"
+            mistake = WRONG[name][f"{tag[1]}-visible"][tag[2]]
+            assert failed == mistake.get("raises", False), \
+                f"{name} {tag}: the recorded mistake {'does not raise' if failed is False else 'fails to run'}: {said}"
         if tag != "setup" and tag[0] == "mistake-check":
             mistake = WRONG[name][f"{tag[1]}-visible"][tag[2]]
-            assert failed and said.startswith("AssertionError: Not quite: ") and "Plausible" not in said, \
+            # issue #25: the styled Feedback, never a traceback (the visible check no longer raises)
+            shown = said.strip().splitlines()[-1] if said.strip() else ""  # the box comes after what the answer printed
+            assert not failed and styled and shown.startswith("Not quite: ") and "Plausible" not in said, \
                 f"{name} {tag[1]}: the visible check did not catch {mistake['code']!r}: {said}"
             assert mistake["says"] in said, f"{name} {tag[1]}: expected {mistake['says']!r} in {said!r}"
-            assert "Traceback" not in said
+            assert "Traceback" not in said and "AssertionError" not in said
 
 
 @pytest.mark.parametrize("name", SETS)
 def test_a_blank_or_mistyped_answer_gets_a_message_from_the_visible_check_never_a_traceback(name, visible_runs):
     """Issue #16 item 2: the student version's blank answer, and a dict or a function returning text."""
     seen = set()
-    for tag, said, failed in visible_runs[name]:
+    for tag, said, failed, styled in visible_runs[name]:
         if tag != "setup" and tag[0] in ("blank-check", "mistyped-check"):
             seen.add(tag)
-            assert failed and said.startswith("AssertionError: Not quite: "), f"{name} {tag}: {said}"
+            assert not failed and styled and said.startswith("Not quite: "), f"{name} {tag}: {said}"
             if tag[0] == "blank-check":
                 assert "not answered yet" in said, f"{name} {tag}: {said}"
     assert len(seen) == 2 * len(auto_exercises(name))
@@ -242,13 +282,35 @@ def test_a_plausible_wrong_answer_scores_zero_and_gets_the_hint(name, graded):
         hint = re.search(r"<summary>Hint</summary>\s*(.+?)\s*</details>",
                          nb.cells[ex.answers[0] - 1].source, re.S).group(1).strip()
         assert points == 0, f"{name} {ex.grade_id}: the wrong answer passed"
-        assert why.startswith("AssertionError: ") and "Not quite" in why and f"Hint: {hint[:60]}" in why, \
-            f"{name} {ex.grade_id}: {why}"
+        assert not why.startswith("AssertionError") and "Not quite" in why and f"Hint: {hint[:60]}" in why, \
+            f"{name} {ex.grade_id}: {why}"  # issue #25: a plain sentence, no "AssertionError:"
+
+
+@pytest.mark.parametrize("name, earlier, later", CHAINS)
+def test_error_carried_forward_marks_one_mistake_once(name, earlier, later, graded):
+    """Issue #25: the right method on the student's own wrong earlier answer earns the later
+    exercise's points, saying it builds on the earlier one, which alone loses its points; the wrong
+    method on it earns nothing (the "wrong" student: test_a_plausible_wrong_answer_scores_zero...)."""
+    points, most, why = graded["ecf", name, earlier]
+    assert points == 0 and "Not quite" in why, why
+    points, most, why = graded["ecf", name, later]
+    number = earlier.removeprefix("ex")
+    assert (points, why) == (most, f"passed: the right method on your own answer (builds on your exercise {number}; "
+                                   "the mistake is marked there)"), why
+    others = [e.grade_id for e in auto_exercises(name) if e.grade_id not in (earlier, later)]
+    assert all(graded["ecf", name, e][0] == graded["ecf", name, e][1] for e in others), \
+        [(e, graded["ecf", name, e]) for e in others]
+
+
+def test_spearman_with_scipy_works_in_the_grading_sandbox(graded):
+    """Issue #25 item 4: Series.corr(method="spearman") needs scipy, which the kit installs."""
+    points, most, why = graded["ecf", "ps3-change-and-challenge", "ex5"]
+    assert (points, why) == (most, "passed"), why
 
 
 def test_exercises_readme_table_matches_the_sets():
     """exercises/README.md lists each set's exercise count and points; keep it true."""
-    text = (SOURCE / "README.md").read_text()
+    text = (EXERCISES / "README.md").read_text()
     for name in SETS:
         found = release.exercises(source(name), name)
         auto, manual = [e for e in found if not e.manual], [e for e in found if e.manual]
@@ -274,3 +336,28 @@ def test_every_set_tests_a_hypothesis():
             continue
         assert "Testing a hypothesis" in text and "verdict = ..." in text, name
         assert "exercise 8" in text.split("Testing a hypothesis")[1], f"{name}: the written answer should interpret the test"
+
+
+def test_the_visible_check_accepts_the_right_method_on_a_wrong_earlier_answer():
+    """Issue #25: PS1 ex8's visible check, after a wrong ex7 (fractions) and the right method on it,
+    says it builds on exercise 7 instead of "this looks like a fraction"; the wrong method still gets
+    its message."""
+    from nbclient import NotebookClient
+
+    name = "ps1-foundations"
+    nb = source(name)
+    cell = {markup.cell_key(c, i): c for i, c in enumerate(nb.cells)}
+    check = _without_hidden_tests(cell["ex8"].source)
+    code = [cell["setup"].source, cell["ex7-answer"].source, "bloc_shares = bloc_shares / 100",
+            cell["ex8-answer"].source, check,
+            "min_combined = float((bloc_shares['nato'] + bloc_shares['warsaw-pact']).max())", check]
+    run_nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in code],
+                                      metadata={"kernelspec": {"name": "python3", "display_name": "Python 3"}})
+    NotebookClient(run_nb, timeout=120, resources={"metadata": {"path": str(SOURCE)}}).execute()
+
+    def shown(c):
+        return " ".join(o.get("data", {}).get("text/plain", "") for o in c.outputs if o.output_type == "execute_result")
+
+    right_method, wrong_method = shown(run_nb.cells[4]), shown(run_nb.cells[6])
+    assert "builds on your bloc_shares from exercise 7" in right_method and "Not quite" not in right_method, right_method
+    assert wrong_method.startswith("Not quite: "), wrong_method

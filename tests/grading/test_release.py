@@ -197,7 +197,7 @@ def test_the_research_project_registers_its_hypothesis_before_any_analysis():
     """ps6: the pre-registration (a written answer graded by hand) comes after the set-up cell, which
     fixes the test in advance, and before every analysis cell, in the source and in the student
     version; the write-up comes last."""
-    source = release.read(ROOT / "exercises" / "ps6-research-project.ipynb")
+    source = release.read(ROOT / "exercises" / "source" / "ps6-research-project" / "ps6-research-project.ipynb")
     for nb in (source, release.student_version(source, "ps6-research-project")):
         found = release.exercises(nb, "ps6-research-project")
         first, last = found[0], found[-1]
@@ -207,3 +207,17 @@ def test_the_research_project_registers_its_hypothesis_before_any_analysis():
         assert setup < first.index < min(analysis) and max(analysis) < last.index
         assert "MODEL = 'onset ~ unequal + contiguous'" in nb.cells[setup].source
     assert release.student_version(source).cells[first.index].source == "YOUR ANSWER HERE"
+
+
+def test_sources_in_nbgrader_course_layout(tmp_path):
+    """Issue #25: source/<set>/<set>.ipynb is found from the course folder or from source/ itself,
+    next to any flat <set>.ipynb; other notebooks in subfolders (student versions) are not sources."""
+    course = tmp_path / "exercises"
+    (course / "source" / "ps1").mkdir(parents=True)
+    (course / "student").mkdir()
+    (course / "source" / "ps1" / "ps1.ipynb").write_bytes(FIXTURE.read_bytes())
+    (course / "student" / "ps1.ipynb").write_bytes(FIXTURE.read_bytes())
+    (course / "ps9.ipynb").write_bytes(FIXTURE.read_bytes())
+    assert release.sources(course) == {"ps1": course / "source" / "ps1" / "ps1.ipynb", "ps9": course / "ps9.ipynb"}
+    assert release.sources(course / "source") == {"ps1": course / "source" / "ps1" / "ps1.ipynb"}
+    assert (release.release(course / "source", tmp_path / "out")[0]) == tmp_path / "out" / "student" / "ps1.ipynb"

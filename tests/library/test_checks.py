@@ -218,7 +218,8 @@ def test_collection():
     fb = checks.check_collection(["USA", "CAN"], 1, 32, **iso)
     assert fb.correct and "Plausible: 2 countries" in fb.message
     assert_wrong(checks.check_collection("USA, CAN", 1, 32, **iso), "expected a collection", "text (str)")
-    assert_wrong(checks.check_collection(["United States"], 1, 32, **iso), "do not look like", "'United States'")
+    assert_wrong(checks.check_collection(["United States"], 1, 32, **iso), "country names", "'United States'", "ISO3")
+    assert_wrong(checks.check_collection(["USA", "Mali"], 1, 32, **iso), "do not look like", "'Mali'")
     assert_wrong(checks.check_collection([], 1, 32, **iso), "empty")
     assert_wrong(checks.check_collection({"USA": 1}, 1, 32, **iso), "a dict")
     assert_wrong(checks.check_collection(["A%02d" % i for i in range(40)], 1, 32), "40 distinct items", "1 to 32")
@@ -323,3 +324,87 @@ def test_call_turns_a_students_failing_function_into_a_message():
 # The chapters' check cells on blank answers (issue #16, item 2) are tested where students meet them:
 # tests/publish/test_notebooks.py runs every student notebook (solutions removed, answers left as `...`) in a
 # fresh kernel, fails on any error and requires every check to say "not answered yet".
+
+
+# --- issue #25: feedback that never misleads ---------------------------------------------
+
+def test_years_are_never_printed_with_separators():
+    assert_wrong(checks.check_number(2014, expected=2016), "2014 is too low")
+    assert "2,014" not in checks.check_number(2014, expected=2016).message
+    assert_wrong(checks.check_between(1815, 1816, 2018, integer=True), "1815 is outside", "1816 to 2018")
+    assert_wrong(checks.check_number(12345, expected=1), "12,345 is too high")  # not a year: separators
+
+
+def test_a_rounded_answer_is_said_to_be_right_to_the_shown_precision():
+    fb = checks.check_number(91, expected=91.0344, rel_tol=1e-6, units="%")
+    assert_wrong(fb, "right to the precision shown", "91", "unrounded")
+    assert "too low" not in fb.message
+    assert_wrong(checks.check_number(91.03, expected=91.0344, rel_tol=1e-6), "right to the precision shown", "2 decimals")
+    assert_wrong(checks.check_number(90, expected=91.0344), "too low")
+
+
+def test_country_names_where_iso3_codes_are_expected():
+    fb = checks.check_set(["United States", "Germany"], ["USA", "DEU"], what="countries")
+    assert_wrong(fb, "country names", "ISO3", "iso3 column")
+    assert "23 of the expected" not in fb.message
+    assert_wrong(checks.check_set(["USA"], ["USA", "DEU"], what="countries"), "1 of the expected countries are missing")
+
+
+def test_print_instead_of_return_says_return(capsys):
+    def f(x):
+        print(x * 2)
+
+    fb = checks.check_between(checks.call(f, 3), 0, 10)
+    assert_wrong(fb, "return", "print")
+    assert "6" in capsys.readouterr().out  # what the function printed is still shown
+    assert_wrong(checks.check_number(f(3), expected=6), "None", "return")
+
+
+def test_a_missing_library_gets_a_clear_message():
+    def f():
+        import statsmodelz  # noqa: F401
+
+    fb = checks.check_between(checks.call(f), 0, 1)
+    assert_wrong(fb, "'statsmodelz'", "not available", "pandas, numpy, scipy")
+
+
+def test_y_label_without_units_when_units_are_asked():
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots()
+    ax.plot([1, 2], [3, 4])
+    ax.set(title="Spending", xlabel="Year", ylabel="Military expenditure")
+    assert checks.check_axes(ax).correct
+    assert_wrong(checks.check_axes(ax, units=True), "does not give the units")
+    ax.set_ylabel("Military expenditure (% of GDP)")
+    assert checks.check_axes(ax, units=True).correct
+    plt.close(fig)
+
+
+def test_error_carried_forward_accepts_the_right_method_on_an_own_earlier_answer():
+    checks._CARRIED.clear()
+    right = checks.check_number(60.0, expected=60.0)
+    assert checks.carried_forward(right, checks.check_number(60.0, expected=70.0), "exercise 7") is right
+    assert not checks._CARRIED
+    own = checks.carried_forward(checks.check_number(70.0, expected=60.0), checks.check_number(70.0, expected=70.0),
+                                 "exercise 7")
+    assert own.correct and "builds on your exercise 7" in own.message and checks._CARRIED == {"exercise 7"}
+    wrong = checks.carried_forward(checks.check_number(80.0, expected=60.0), checks.check_number(80.0, expected=70.0),
+                                   "exercise 7")
+    assert_wrong(wrong, "too high")
+    # the visible check: a value the right method gives on the student's own (wrong) answer is accepted
+    fb = checks.check_between(0.7, 0, 100, uses="bloc_shares from exercise 7", own=0.7,
+                              mistakes=[(checks.fraction, "this looks like a fraction")])
+    assert fb.correct and "builds on your bloc_shares from exercise 7" in fb.message and "looks wrong" in fb.message
+    assert_wrong(checks.check_between(0.5, 0, 100, own=0.7, mistakes=[(checks.fraction, "this looks like a fraction")]),
+                 "fraction")
+    checks._CARRIED.clear()
+
+
+def test_two_checks_of_one_exercise_combine():
+    ok, also, wrong = checks.Feedback(True, "Plausible: a."), checks.Feedback(True, "Plausible: b."), \
+        checks.Feedback(False, "Not quite: c.")
+    assert (ok & also).correct and (ok & also).message == "Plausible: a. Plausible: b."
+    assert (ok & wrong) is wrong and (wrong & ok) is wrong

@@ -77,7 +77,7 @@ def test_the_package_and_its_files_come_from_the_wheel(venv):
 def test_release_and_grade_a_blank_submission(venv):
     python, work = venv
     (work / "exercises").mkdir()
-    shutil.copy(ROOT / "exercises" / f"{PROBLEM_SET}.ipynb", work / "exercises")
+    shutil.copy(ROOT / "exercises" / "source" / PROBLEM_SET / f"{PROBLEM_SET}.ipynb", work / "exercises")
     done = run(venv, "-m", "alliances", "release", "--source", "exercises", "--out", "release")
     assert done.returncode == 0, done.stderr
     blank = work / "release" / "student" / f"{PROBLEM_SET}.ipynb"
