@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 from alliances import data
+from helpers import ROOT
 
 # --- NATO Article 4 requests ----------------------------------------------------------------
 
@@ -199,8 +200,7 @@ def test_recent_pacts_source_type_matches_source_kind(pacts):
         assert kind.startswith(expected[typ]), (kind, typ)
     counts = pacts["source_type"].value_counts()
     assert counts.get("press", 0) + counts.get("analysis", 0) == 6  # as of 2026-12-07
-    from pathlib import Path
-    index = " ".join((Path(__file__).resolve().parents[1] / "book" / "index.md").read_text().split())
+    index = " ".join((ROOT / "book" / "index.md").read_text().split())
     if counts.get("press", 0) or counts.get("analysis", 0):
         assert "every row cites a primary source" not in index
 
@@ -221,9 +221,8 @@ def test_weekdays_named_in_curated_tables_match_the_calendar():
     """Every 'Tuesday 18 November 2025' in a curated table's text is the right weekday."""
     import re
     from datetime import datetime
-    from pathlib import Path
 
-    folder = Path(__file__).resolve().parents[1] / "data"
+    folder = ROOT / "data"
     names = ["recent_pacts.csv", "recent_pacts_excluded.csv", "membership_events.csv", "membership.csv",
              "alliances.csv", "article4_requests.csv", "article4_requesters.csv"]
     found = 0
