@@ -35,6 +35,7 @@ from pathlib import Path
 
 import nbformat
 
+from . import check_specs
 from .solutions import (EditionError, is_check, is_solution_end, is_solution_start, solution_spans,
                         text_after_end, without_directives)
 
@@ -317,11 +318,13 @@ def _solution_markdown(cells, book: Book, cited: list[str]) -> str:
     return _details("Solution", "\n\n".join(p for p in parts if p.strip()))
 
 
-def convert(nb, book: Book, variant: str = "student", executed=None) -> nbformat.NotebookNode:
+def convert(nb, book: Book, variant: str = "student", executed=None, check_records=None) -> nbformat.NotebookNode:
     """The notebook edition of one chapter (a new notebook; ``nb`` is not changed).
 
     ``executed``: the executed copy the web book used; its outputs replace the stored ones
-    (matched by cell id) so the notebook shows what the web book shows.
+    (matched by cell id) so the notebook shows what the web book shows. ``check_records``: the
+    chapter's recorded check calls (``check_specs.record``); with them each check cell becomes
+    ``checks.check_exercise(...)`` without the formula of the answer (``check_specs``).
     """
     if variant not in VARIANTS:
         raise ValueError(f"variant must be one of {VARIANTS}")
@@ -331,6 +334,8 @@ def convert(nb, book: Book, variant: str = "student", executed=None) -> nbformat
         for cell in nb.cells:
             if cell.cell_type == "code" and cell.get("id") in outputs:
                 cell.outputs = copy.deepcopy(outputs[cell.get("id")])
+    if check_records is not None:
+        check_specs.rewrite(nb, check_records)
     spans = solution_spans(nb)
     starts = {first: last for first, last in spans}
     after_solution = {last + 1 for _, last in spans}
