@@ -249,6 +249,49 @@ def render_directive(name, arg, options, body: str, book: Book, variant: str, ci
     raise EditionError(f"{book.docname}: MyST directive {{{name}}} is not handled by the notebook edition")
 
 
+ORDERED_RE = re.compile(r"^(?P<indent>[ \t]*)(?P<number>\d{1,9})[.)][ \t]")
+
+
+def list_lookalikes(text: str) -> list[int]:
+    """Indices of the lines that start like an ordered-list item but continue a paragraph.
+
+    A line wrapped before "2022. The ..." reads as a list item in JupyterLab (marked.js lets any
+    number start a list inside a paragraph; CommonMark only 1). A line is a real item if it is the
+    first line of a block, if its number is 1, or if an item numbered one less precedes it at the
+    same indentation; lines in fenced code are never touched.
+    """
+    lines, found, fence, blank = text.split("\n"), [], None, True
+    seen: set[tuple[str, int]] = set()
+    for i, line in enumerate(lines):
+        stripped = line.strip()
+        if fence is not None:
+            if stripped.startswith(fence):
+                fence = None
+            blank = False
+            continue
+        if stripped.startswith(("```", "~~~")):
+            fence, blank = stripped[:3], False
+            continue
+        match = ORDERED_RE.match(line)
+        if match:
+            key, number = match.group("indent"), int(match.group("number"))
+            if not blank and number != 1 and (key, number - 1) not in seen:
+                found.append(i)
+            else:
+                seen.add((key, number))
+        blank = not stripped
+    return found
+
+
+def join_list_lookalikes(text: str) -> str:
+    """``text`` with each :func:`list_lookalikes` line joined to the line before it."""
+    lines = text.split("\n")
+    for i in reversed(list_lookalikes(text)):
+        lines[i - 1] = f"{lines[i - 1].rstrip()} {lines[i].strip()}"
+        del lines[i]
+    return "\n".join(lines)
+
+
 def convert_markdown(source: str, book: Book, variant: str = "student", cited: list[str] | None = None) -> str:
     """One markdown cell's source with every MyST construct rendered as plain (Jupyter) markdown."""
     cited = [] if cited is None else cited
@@ -270,7 +313,7 @@ def convert_markdown(source: str, book: Book, variant: str = "student", cited: l
         i += 1
     text = "\n".join(out)
     text = ROLE_RE.sub(lambda m: render_role(m.group(1), m.group(2), book, cited), text)
-    return re.sub(r"\n{3,}", "\n\n", text).strip("\n")
+    return join_list_lookalikes(re.sub(r"\n{3,}", "\n\n", text).strip("\n"))
 
 
 # ---------------------------------------------------------------- cells
