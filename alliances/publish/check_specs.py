@@ -135,7 +135,13 @@ def student_source(source: str, records: list[dict], label: str) -> str:
                 raise EditionError(f"{label}: a check call inside another check call")
             c0 = offset_of(call.lineno, call.col_offset)
             c1 = offset_of(call.end_lineno, call.end_col_offset)
-            spec = checks.encode_spec(by_position[(call.lineno, call.col_offset)]["call"])
+            recorded = by_position[(call.lineno, call.col_offset)]["call"]
+            try:  # what check_exercise will decode in the student's kernel
+                [checks._decode(a, {}) for a in recorded["args"]]
+                {k: checks._decode(v, {}) for k, v in recorded["kwargs"].items()}
+            except Exception as err:
+                raise EditionError(f"{label}: a recorded check argument does not decode: {err}") from err
+            spec = checks.encode_spec(recorded)
             answer = text(call.args[0])
             piece.append(source[cursor:c0])
             piece.append(f"checks.check_exercise({label!r}, {answer}, spec={_spec_literal(spec, '')})")
