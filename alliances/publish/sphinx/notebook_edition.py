@@ -10,8 +10,8 @@
    ``notebooks`` branch (Colab, Binder) and ``make lab`` use these files.
 3. Each chapter is executed once more with its check calls recorded (``check_specs``), so that
    the check cells of the edition hold no formula of the answer. The records are cached in
-   ``<outdir>/../.check-records`` under a key of the chapter's code, ``alliances/checks.py`` and
-   the data (``cache.data_fingerprint``).
+   ``<outdir>/../.check-records`` under a key of the chapter's code, the library's modules
+   (``alliances/*.py``, ``alliances/research/*.py``) and the data (``cache.data_fingerprint``).
 """
 
 from __future__ import annotations
@@ -118,7 +118,9 @@ def check_records(nb, source: Path, cache_dir: Path, data_dir: Path) -> dict:
     for cell in nb.cells:
         if cell.cell_type == "code":
             h.update(cell.source.encode() + b"\0")
-    h.update(Path(checks.__file__).read_bytes())
+    package = Path(checks.__file__).parent  # the library the chapter imports (checks, data, ...)
+    for module in sorted([*package.glob("*.py"), *package.glob("research/*.py")]):
+        h.update(module.read_bytes())
     if (data_dir / "datapackage.json").is_file():
         h.update(cache.data_fingerprint(data_dir).encode())
     path = cache_dir / f"{source.stem}-{h.hexdigest()[:16]}.json"
