@@ -599,3 +599,192 @@ def check_axes(answer, *, n_points: int | None = None, hint: str = "", units: bo
         sizes = sorted({len(line.get_xdata()) for line in lines})
         return _wrong(f"expected a line with {n_points} points, but the lines have {sizes}.", hint)
     return _right()
+
+
+# ---------------------------------------------------------------- checks in the notebook edition
+#
+# The authoring notebook keeps each check beside its exercise, with ``expected=`` computed from
+# the data. The notebook edition must not hand the answer over to a student who expands the
+# hidden check cell, so the publishing pipeline (``alliances.publish.check_specs``) executes each
+# chapter with ``ALLIANCES_RECORD_CHECKS=<file>`` set: every ``check_*`` call then appends its
+# arguments (expected value, tolerances, mistakes; the answer itself is not recorded) to that
+# file as one JSON line. Each check cell of the edition becomes
+# ``checks.check_exercise("<label>", answer, spec="...")``: ``spec`` is the recorded call,
+# compressed and base64-encoded. This is obfuscation, not secrecy: a student who decodes it
+# (base64, zlib, JSON) finds the expected value; the goal is that it is not one click away.
+
+import base64 as _base64
+import json as _json
+import os as _os
+import sys as _sys
+import types as _types
+import zlib as _zlib
+
+RECORD_ENV = "ALLIANCES_RECORD_CHECKS"
+_RECORDED = ("check_number", "check_between", "check_set", "check_collection", "check_series",
+             "check_frame", "check_choice", "check_axes")
+_record_key: str | None = None
+
+
+def _record_as(key: str) -> None:
+    """Name the check cell that runs next (the publishing pipeline injects this call)."""
+    global _record_key
+    _record_key = key
+
+
+def _encode(value):
+    """A JSON-able form of a check argument (tagged dicts for what JSON has not)."""
+    if value is None or isinstance(value, (bool, str)):
+        return value
+    if isinstance(value, (np.bool_,)):
+        return bool(value)
+    if isinstance(value, numbers.Integral):
+        return int(value)
+    if isinstance(value, numbers.Real):
+        return {"$float": repr(float(value))}
+    if isinstance(value, _types.ModuleType):
+        return {"$module": value.__name__}
+    if isinstance(value, pd.RangeIndex):
+        return {"$range": [value.start, value.stop, value.step, value.name]}
+    if isinstance(value, pd.Index):
+        return {"$index": [_encode(x) for x in value], "name": _encode(value.name), "dtype": str(value.dtype)}
+    if isinstance(value, pd.Series):
+        return {"$series": [_encode(x) for x in value], "index": _encode(value.index), "name": _encode(value.name),
+                "dtype": str(value.dtype)}
+    if isinstance(value, pd.DataFrame):
+        return {"$frame": {str(c): _encode(value[c]) for c in value.columns}, "columns": [_encode(c) for c in value.columns],
+                "index": _encode(value.index)}
+    if isinstance(value, np.ndarray):
+        return {"$array": [_encode(x) for x in value.tolist()], "dtype": str(value.dtype)}
+    if isinstance(value, tuple):
+        return {"$tuple": [_encode(x) for x in value]}
+    if isinstance(value, (set, frozenset)):
+        return {"$set": [_encode(x) for x in sorted(value, key=repr)]}
+    if isinstance(value, list):
+        return [_encode(x) for x in value]
+    if isinstance(value, dict):
+        return {"$dict": [[_encode(k), _encode(v)] for k, v in value.items()]}
+    if callable(value):
+        return _encode_function(value)
+    raise TypeError(f"a check argument of type {type(value).__name__} cannot be recorded")
+
+
+def _encode_function(fn):
+    """A predicate of ``mistakes``: a function of this module by name, a lambda by its source and
+    the values of the names it uses (so that it behaves as it did, whatever the student redefined)."""
+    if getattr(fn, "__module__", None) == __name__ and globals().get(fn.__name__) is fn:
+        return {"$function": fn.__name__}
+    import ast
+    import linecache
+
+    code = fn.__code__
+    if fn.__name__ != "<lambda>":
+        raise TypeError(f"the predicate {fn.__name__} cannot be recorded: use a lambda or a function of alliances.checks")
+    source = "".join(linecache.getlines(code.co_filename))
+    tree = ast.parse(source)
+    at = next((p for p in code.co_positions() if None not in p and (p[0], p[2]) != (p[1], p[3])), None)
+    found = [n for n in ast.walk(tree) if isinstance(n, ast.Lambda) and at is not None
+             and (n.lineno, n.col_offset) <= (at[0], at[2]) and (at[1], at[3]) <= (n.end_lineno, n.end_col_offset)
+             and [a.arg for a in n.args.args] == list(code.co_varnames[:code.co_argcount])]
+    if not found:
+        raise TypeError("the source of a lambda in mistakes= could not be found")
+    node = min(found, key=lambda n: (n.end_lineno - n.lineno, n.end_col_offset - n.col_offset))
+    args = {a.arg for a in node.args.args} | {a.arg for a in node.args.kwonlyargs}
+    names = sorted({n.id for n in ast.walk(node) if isinstance(n, ast.Name) and n.id not in args})
+    bind = {name: _encode(fn.__globals__[name]) for name in names if name in fn.__globals__}
+    return {"$lambda": ast.get_source_segment(source, node), "bind": bind}
+
+
+def _decode(value, scope):
+    if isinstance(value, list):
+        return [_decode(x, scope) for x in value]
+    if not isinstance(value, dict):
+        return value
+    (tag, body), *_ = value.items()
+    if tag == "$float":
+        return float(body)
+    if tag == "$module":
+        import importlib
+
+        return importlib.import_module(body)
+    if tag == "$range":
+        return pd.RangeIndex(body[0], body[1], body[2], name=body[3])
+    if tag == "$index":
+        return pd.Index([_decode(x, scope) for x in body], name=_decode(value["name"], scope), dtype=value["dtype"])
+    if tag == "$series":
+        return pd.Series([_decode(x, scope) for x in body], index=_decode(value["index"], scope),
+                         name=_decode(value["name"], scope), dtype=value["dtype"])
+    if tag == "$frame":
+        columns = [_decode(c, scope) for c in value["columns"]]
+        data = {c: _decode(body[str(c)], scope) for c in columns}
+        return pd.DataFrame(data, columns=columns, index=_decode(value["index"], scope))
+    if tag == "$array":
+        return np.array([_decode(x, scope) for x in body], dtype=value["dtype"])
+    if tag == "$tuple":
+        return tuple(_decode(x, scope) for x in body)
+    if tag == "$set":
+        return {_decode(x, scope) for x in body}
+    if tag == "$dict":
+        return {_decode(k, scope): _decode(v, scope) for k, v in body}
+    if tag == "$function":
+        return globals()[body]
+    if tag == "$lambda":
+        names = dict(scope)
+        names.update({k: _decode(v, scope) for k, v in value["bind"].items()})
+        return eval(body, names)  # the recorded source of a predicate from the chapter itself
+    raise ValueError(f"unknown tag {tag!r}")
+
+
+def encode_spec(call: dict) -> str:
+    """``{"check": name, "args": [...], "kwargs": {...}}`` (already JSON-able) as the ``spec`` text."""
+    raw = _json.dumps(call, sort_keys=True, separators=(",", ":")).encode()
+    return _base64.b64encode(_zlib.compress(raw, 9)).decode("ascii")
+
+
+def decode_spec(spec: str) -> dict:
+    return _json.loads(_zlib.decompress(_base64.b64decode(spec)).decode())
+
+
+def check_exercise(label: str, answer, *, spec: str) -> Feedback:
+    """The check of exercise ``label`` in the notebook edition: the recorded ``check_*`` call
+    (``spec``, see above) applied to ``answer``, with the same messages as in the authoring notebook."""
+    try:
+        call = decode_spec(spec)
+        scope = _sys._getframe(1).f_globals
+        check = globals()[call["check"]] if call["check"] in _RECORDED else None
+        args = [_decode(a, scope) for a in call["args"]]
+        kwargs = {k: _decode(v, scope) for k, v in call["kwargs"].items()}
+    except Exception as err:  # a check must never crash a student's notebook
+        return _wrong(f"the check of {label} could not be loaded ({type(err).__name__}: {err}).")
+    if check is None:
+        return _wrong(f"the check of {label} could not be loaded (unknown check {call['check']!r}).")
+    return getattr(check, "__wrapped_check__", check)(answer, *args, **kwargs)
+
+
+def _recording(check):
+    """``check``, also appending its arguments to the file named by ``ALLIANCES_RECORD_CHECKS``."""
+
+    def wrapper(answer, *args, **kwargs):
+        frame = _sys._getframe(1)
+        position = next(p for i, p in enumerate(frame.f_code.co_positions()) if 2 * i == frame.f_lasti)
+        entry = {"key": _record_key, "check": check.__name__, "line": position[0], "col": position[2]}
+        try:
+            entry["call"] = {"check": check.__name__, "args": [_encode(a) for a in args],
+                             "kwargs": {k: _encode(v) for k, v in kwargs.items()}}
+        except Exception as err:  # recorded as a failure: the publishing pipeline reports it
+            entry["error"] = f"{type(err).__name__}: {err}"
+        path = _os.environ.get(RECORD_ENV)
+        if path:
+            with open(path, "a", encoding="utf-8") as out:
+                out.write(_json.dumps(entry) + "\n")
+        return check(answer, *args, **kwargs)
+
+    wrapper.__name__, wrapper.__doc__, wrapper.__wrapped_check__ = check.__name__, check.__doc__, check
+    return wrapper
+
+
+if _os.environ.get(RECORD_ENV):
+    for _name in _RECORDED:
+        globals()[_name] = _recording(globals()[_name])
+    del _name
+__all__ += ["check_exercise"]

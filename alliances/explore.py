@@ -29,10 +29,11 @@ class Explorer:
     """Controls plus a figure redrawn from their values by ``draw(**values) -> Figure``."""
 
     def __init__(self, title: str, controls: dict[str, widgets.ValueWidget],
-                 draw: Callable[..., plt.Figure]):
+                 draw: Callable[..., plt.Figure], extras: tuple[widgets.Widget, ...] = ()):
         self.title = title
         self.controls = controls
         self.draw = draw
+        self.extras = tuple(extras)  # shown after the controls (e.g. a readout), not passed to draw
         self._handle = None
         for control in controls.values():
             control.observe(self._redraw, names="value")
@@ -57,7 +58,7 @@ class Explorer:
             self._handle.update(self.image())
 
     def _ipython_display_(self) -> None:
-        box = widgets.HBox(list(self.controls.values()), layout=widgets.Layout(flex_flow="row wrap"))
+        box = self.box = widgets.HBox([*self.controls.values(), *self.extras], layout=widgets.Layout(flex_flow="row wrap"))
         bundle = box._repr_mimebundle_()
         bundle["text/plain"] = (f"[{self.title}: interactive controls.]\n"
                                 "[Open this page as a notebook (JupyterLab, Binder, Colab) to use them;]\n"
@@ -142,9 +143,19 @@ def spending(countries=("USA", "RUS", "CHN", "GBR", "FRA"), measure: str = "mile
     options = sorted((f"{r.country} ({r.iso3})", r.iso3) for r in names.itertuples())
     pick = widgets.SelectMultiple(options=options, value=tuple(countries), rows=6, description="Countries")
     what = widgets.Dropdown(options=[(v[0], k) for k, v in MEASURES.items()], value=measure, description="Measure")
-    span = widgets.IntRangeSlider(value=years, min=1816, max=2022, description="Years", continuous_update=False)
+    # The slider's own readout is too narrow for a range of two four-digit years (JupyterLab showed
+    # "1990 – 202"): a label of its own width shows the range instead.
+    span = widgets.IntRangeSlider(value=years, min=1816, max=2022, description="Years", continuous_update=False,
+                                  readout=False)
+    shown = widgets.Label(value=year_range_text(span.value), layout=widgets.Layout(width="auto"))
+    span.observe(lambda change: setattr(shown, "value", year_range_text(change["new"])), names="value")
     return Explorer("Military spending explorer", {"countries": pick, "measure": what, "years": span},
-                    _draw_spending)
+                    _draw_spending, extras=(shown,))
+
+
+def year_range_text(years: tuple[int, int]) -> str:
+    """The readout of a year range, e.g. "1990 – 2022"."""
+    return f"{years[0]} – {years[1]}"
 
 
 # --- burden-sharing scatter ----------------------------------------------------------------

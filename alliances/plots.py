@@ -19,7 +19,7 @@ import matplotlib.pyplot as plt
 from cycler import cycler
 from matplotlib.ticker import MaxNLocator
 
-__all__ = ["COLORS", "PALETTE", "BLOC_COLORS", "apply_style", "figure", "finish"]
+__all__ = ["COLORS", "PALETTE", "BLOC_COLORS", "apply_style", "figure", "finish", "label_points"]
 
 #: Okabe-Ito palette, distinguishable with the common forms of colour blindness.
 COLORS = {
@@ -105,3 +105,65 @@ def source_line(fig, text: str) -> None:
     layout, so the line never overlaps the axes and is never cut off at the right)."""
     fig.supxlabel(textwrap.fill(text, max(40, int(fig.get_figwidth() * 13))), x=0.01, ha="left", fontsize=8,
                   color="#444444")
+
+
+#: Where a point's label may go, in order of preference: (dx, dy) in points from the point.
+_LABEL_OFFSETS = [(3, 2), (3, -2), (-3, 2), (-3, -2), (0, 5), (0, -5),
+                  (6, 7), (6, -7), (-6, 7), (-6, -7), (10, 0), (-10, 0), (0, 11), (0, -11),
+                  (12, 10), (12, -10), (-12, 10), (-12, -10), (0, 16), (0, -16)]
+
+
+def label_points(ax, x, y, labels, *, fontsize: float = 7, marker_size: float = 3.0):
+    """Label the points (x, y) of a scatter plot so that the labels overlap neither each other nor
+    another point, where possible: each label takes the first free place around its point (right
+    and above first); a label set apart from its point gets a thin leader line. Call it after
+    :func:`finish` (the final layout); the labels do not move the layout. Returns the annotations.
+
+    (A greedy placement, deterministic; no extra dependency such as adjustText.)
+    """
+    import numpy as np
+
+    fig = ax.figure
+    fig.canvas.draw()  # the final layout, so that positions in pixels are the ones shown
+    renderer = fig.canvas.get_renderer()
+    xy = np.column_stack([np.asarray(x, dtype=float), np.asarray(y, dtype=float)])
+    pixels = ax.transData.transform(xy)
+    scale = fig.dpi / 72  # pixels per point
+    radius = marker_size * scale
+    markers = [(px - radius, py - radius, px + radius, py + radius) for px, py in pixels]
+    frame = ax.get_window_extent(renderer)
+    placed, out = [], []
+
+    def overlap(a, b):
+        w = min(a[2], b[2]) - max(a[0], b[0])
+        h = min(a[3], b[3]) - max(a[1], b[1])
+        return w * h if w > 0 and h > 0 else 0.0
+
+    order = sorted(range(len(xy)), key=lambda i: (-pixels[i][1], pixels[i][0]))
+    for i in order:
+        best = None
+        for dx, dy in _LABEL_OFFSETS:
+            far = abs(dx) > 4 or abs(dy) > 6
+            note = ax.annotate(str(labels[i]), xy[i], xytext=(dx, dy), textcoords="offset points", fontsize=fontsize,
+                               ha="left" if dx > 0 else "right" if dx < 0 else "center",
+                               va="bottom" if dy > 0 else "top" if dy < 0 else "center",
+                               arrowprops={"arrowstyle": "-", "linewidth": 0.5, "color": "#777777",
+                                           "shrinkA": 0, "shrinkB": radius / scale} if far else None)
+            note.set_in_layout(False)
+            box = note.get_window_extent(renderer).extents
+            cost = sum(overlap(box, other) for other in placed) \
+                + sum(overlap(box, m) for j, m in enumerate(markers) if j != i)
+            outside = (max(0, frame.x0 - box[0]) + max(0, box[2] - frame.x1) + max(0, frame.y0 - box[1])
+                       + max(0, box[3] - frame.y1)) * 10
+            cost += outside
+            if best is None or cost < best[0]:
+                if best is not None:
+                    best[1].remove()
+                best = (cost, note, box)
+            else:
+                note.remove()
+            if cost == 0:
+                break
+        placed.append(best[2])
+        out.append(best[1])
+    return out

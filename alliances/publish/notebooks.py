@@ -35,6 +35,7 @@ from pathlib import Path
 
 import nbformat
 
+from . import check_specs
 from .solutions import (EditionError, is_check, is_solution_end, is_solution_start, solution_spans,
                         text_after_end, without_directives)
 
@@ -248,6 +249,49 @@ def render_directive(name, arg, options, body: str, book: Book, variant: str, ci
     raise EditionError(f"{book.docname}: MyST directive {{{name}}} is not handled by the notebook edition")
 
 
+ORDERED_RE = re.compile(r"^(?P<indent>[ \t]*)(?P<number>\d{1,9})[.)][ \t]")
+
+
+def list_lookalikes(text: str) -> list[int]:
+    """Indices of the lines that start like an ordered-list item but continue a paragraph.
+
+    A line wrapped before "2022. The ..." reads as a list item in JupyterLab (marked.js lets any
+    number start a list inside a paragraph; CommonMark only 1). A line is a real item if it is the
+    first line of a block, if its number is 1, or if an item numbered one less precedes it at the
+    same indentation; lines in fenced code are never touched.
+    """
+    lines, found, fence, blank = text.split("\n"), [], None, True
+    seen: set[tuple[str, int]] = set()
+    for i, line in enumerate(lines):
+        stripped = line.strip()
+        if fence is not None:
+            if stripped.startswith(fence):
+                fence = None
+            blank = False
+            continue
+        if stripped.startswith(("```", "~~~")):
+            fence, blank = stripped[:3], False
+            continue
+        match = ORDERED_RE.match(line)
+        if match:
+            key, number = match.group("indent"), int(match.group("number"))
+            if not blank and number != 1 and (key, number - 1) not in seen:
+                found.append(i)
+            else:
+                seen.add((key, number))
+        blank = not stripped
+    return found
+
+
+def join_list_lookalikes(text: str) -> str:
+    """``text`` with each :func:`list_lookalikes` line joined to the line before it."""
+    lines = text.split("\n")
+    for i in reversed(list_lookalikes(text)):
+        lines[i - 1] = f"{lines[i - 1].rstrip()} {lines[i].strip()}"
+        del lines[i]
+    return "\n".join(lines)
+
+
 def convert_markdown(source: str, book: Book, variant: str = "student", cited: list[str] | None = None) -> str:
     """One markdown cell's source with every MyST construct rendered as plain (Jupyter) markdown."""
     cited = [] if cited is None else cited
@@ -269,7 +313,7 @@ def convert_markdown(source: str, book: Book, variant: str = "student", cited: l
         i += 1
     text = "\n".join(out)
     text = ROLE_RE.sub(lambda m: render_role(m.group(1), m.group(2), book, cited), text)
-    return re.sub(r"\n{3,}", "\n\n", text).strip("\n")
+    return join_list_lookalikes(re.sub(r"\n{3,}", "\n\n", text).strip("\n"))
 
 
 # ---------------------------------------------------------------- cells
@@ -317,11 +361,13 @@ def _solution_markdown(cells, book: Book, cited: list[str]) -> str:
     return _details("Solution", "\n\n".join(p for p in parts if p.strip()))
 
 
-def convert(nb, book: Book, variant: str = "student", executed=None) -> nbformat.NotebookNode:
+def convert(nb, book: Book, variant: str = "student", executed=None, check_records=None) -> nbformat.NotebookNode:
     """The notebook edition of one chapter (a new notebook; ``nb`` is not changed).
 
     ``executed``: the executed copy the web book used; its outputs replace the stored ones
-    (matched by cell id) so the notebook shows what the web book shows.
+    (matched by cell id) so the notebook shows what the web book shows. ``check_records``: the
+    chapter's recorded check calls (``check_specs.record``); with them each check cell becomes
+    ``checks.check_exercise(...)`` without the formula of the answer (``check_specs``).
     """
     if variant not in VARIANTS:
         raise ValueError(f"variant must be one of {VARIANTS}")
@@ -331,6 +377,8 @@ def convert(nb, book: Book, variant: str = "student", executed=None) -> nbformat
         for cell in nb.cells:
             if cell.cell_type == "code" and cell.get("id") in outputs:
                 cell.outputs = copy.deepcopy(outputs[cell.get("id")])
+    if check_records is not None:
+        check_specs.rewrite(nb, check_records)
     spans = solution_spans(nb)
     starts = {first: last for first, last in spans}
     after_solution = {last + 1 for _, last in spans}

@@ -77,3 +77,17 @@ def test_every_chapter_fetches_the_course_in_colab_and_hides_that_cell(built_boo
         assert f"git clone --quiet --depth 1 {url}.git /content/course" in source, f"{name}: clones another address"
         assert 'if "google.colab" in sys.modules:' in source
         assert "/content/course" not in (built_book / f"{name}.html").read_text(encoding="utf-8"), name
+
+
+def test_glue_bookkeeping_is_hidden_and_the_computation_shown(built_book):
+    """Issue #25: the pages showed the glue(...) calls between figures (27 on External Pressures, 33 on
+    NATO). The displayed code keeps the computation (page_fixes.py hides the glue-only statements)."""
+    import html as html_lib
+
+    for name in ("book/external-pressures", "book/nato-structure-and-purpose"):
+        page = (built_book / f"{name}.html").read_text(encoding="utf-8")
+        inputs = re.findall(r'<div class="cell_input[^"]*"[^>]*>(.*?)</div>\s*</div>', page, flags=re.S)
+        shown = html_lib.unescape(re.sub(r"<[^>]+>", "", "\n".join(inputs)))
+        assert inputs and "=" in shown, f"{name}: no code shown"
+        assert "glue(" not in shown and "glue_change(" not in shown, \
+            f"{name}: glue calls in the displayed code: {re.findall(r'.*glue.*', shown)[:3]}"

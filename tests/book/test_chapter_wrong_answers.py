@@ -11,15 +11,24 @@ state. Chapters run in parallel (one kernel each, in one event loop).
 Each wrong answer must get its own sentence: not "Correct!", not the generic "too high/too low",
 no traceback. The right answer must still get "Correct!" and the blank one "not answered yet".
 To add a chapter: give every exercise of it at least one wrong answer in the fixture.
+
+The same runs check the notebook edition's check cell (``alliances.publish.check_specs``): the
+check cell runs with its calls recorded, is rewritten as the edition writes it
+(``checks.check_exercise(..., spec=...)``, no formula), and that cell must say exactly what the
+authoring cell says to the right answer, to every wrong answer and to the blank one.
 """
 
 import asyncio
 import json
+import os
 import re
 
 import nbformat
 import pytest
 from helpers import ROOT
+
+from alliances import checks
+from alliances.publish import check_specs
 
 BOOK = ROOT / "book"
 WRONG = json.loads((ROOT / "tests" / "fixtures" / "chapter-wrong-answers.json").read_text())
@@ -63,7 +72,7 @@ def said(cell):
     return "\n".join(parts)
 
 
-async def _run_chapter(chapter):
+async def _run_chapter(chapter, record_file):
     from nbclient import NotebookClient
 
     nb = nbformat.read(BOOK / f"{chapter}.ipynb", as_version=4)
@@ -86,17 +95,24 @@ async def _run_chapter(chapter):
             cell = nb.cells[i]
             if cell.cell_type != "code":
                 continue
+            check = cell.source
+            if i in at_check:  # run with its check calls recorded, then rewritten as in the edition
+                key = f"{chapter}:{cell.get('id', i)}"
+                cell.source = check_specs.recording_source(check, key)
             await client.async_execute_cell(cell, i)
             if i not in at_check:
                 continue
             label, ex = at_check[i], plan[at_check[i]]
-            check = cell.source
-            got = {"right": said(cell), "wrong": []}
+            edition = check_specs.student_source(check, check_specs.read_records(record_file).get(key, []), label)
+            got = {"right": said(cell), "wrong": [], "edition": edition, "edition_right": await run(edition),
+                   "edition_wrong": []}
             for wrong in WRONG[chapter][label]:
                 setup = await run(wrong["code"])
                 got["wrong"].append((wrong, setup, await run(check)))
+                got["edition_wrong"].append(await run(edition))
             await run(nb.cells[ex["student"]].source)
             got["blank"] = await run(check)
+            got["edition_blank"] = await run(edition)
             for j in ex["solution"]:  # put the right answer (and what it defines) back for later exercises
                 await run(nb.cells[j].source)
             results[label] = got
@@ -104,11 +120,21 @@ async def _run_chapter(chapter):
 
 
 @pytest.fixture(scope="module")
-def runs():
-    async def main():
-        return dict(await asyncio.gather(*(_run_chapter(chapter) for chapter in WRONG)))
+def runs(tmp_path_factory):
+    record_file = tmp_path_factory.mktemp("checks") / "records.jsonl"
+    saved = os.environ.get(checks.RECORD_ENV)
+    os.environ[checks.RECORD_ENV] = str(record_file)  # the kernels inherit it: their checks record
 
-    return asyncio.run(main())
+    async def main():
+        return dict(await asyncio.gather(*(_run_chapter(chapter, record_file) for chapter in WRONG)))
+
+    try:
+        return asyncio.run(main())
+    finally:
+        if saved is None:
+            os.environ.pop(checks.RECORD_ENV)
+        else:
+            os.environ[checks.RECORD_ENV] = saved
 
 
 def test_the_fixture_lists_chapters_with_wrong_answers():
@@ -139,3 +165,13 @@ def test_the_check_names_each_mistake_and_still_accepts_the_answer(chapter, labe
         assert "Correct!" not in text and text.startswith("Not quite:"), f"{where}is accepted: {text!r}"
         assert " is too high" not in text and " is too low" not in text, f"{where}gets only a direction: {text!r}"
         assert wrong["says"] in text, f"{where}should get a sentence with {wrong['says']!r}, got {text!r}"
+
+
+@pytest.mark.parametrize("chapter, label", CASES)
+def test_the_notebook_editions_check_says_the_same_without_the_formula(chapter, label, runs):
+    got = runs[chapter][label]
+    assert "expected=" not in got["edition"] and "checks.check_exercise(" in got["edition"], got["edition"]
+    assert got["edition_right"] == got["right"], f"{chapter} {label}: the edition's check says {got['edition_right']!r}"
+    assert got["edition_blank"] == got["blank"], f"{chapter} {label}: the edition's check says {got['edition_blank']!r}"
+    for (wrong, _, text), edition in zip(got["wrong"], got["edition_wrong"]):
+        assert edition == text, f"{chapter} {label}: for\n{wrong['code']}\nthe edition says {edition!r}, not {text!r}"

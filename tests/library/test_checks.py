@@ -263,6 +263,8 @@ def _every_check():
         "check_frame": lambda a: checks.check_frame(a, s),
         "check_choice": lambda a: checks.check_choice(a, "a", ["a", "b"]),
         "check_axes": lambda a: checks.check_axes(a, n_points=3),
+        "check_exercise": lambda a: checks.check_exercise("ex", a, spec=checks.encode_spec(
+            {"check": "check_number", "args": [], "kwargs": {"expected": 3}})),
     }
 
 

@@ -71,3 +71,23 @@ def test_burden_slider_reaches_the_last_nato_year():
     fig = exp.figure()
     legend = " ".join(t.get_text() for t in fig.axes[0].get_legend().get_texts())
     assert "NATO" in fig._supxlabel.get_text() and "3.5%" in legend
+
+
+def test_the_spending_explorers_year_range_is_shown_in_full():
+    """The slider's own readout clipped "1990 – 2022" to "1990 – 202": a label shows the range."""
+    exp = explore.spending(("USA", "RUS"), "milex_bn", (1990, 2022))
+    span = exp.controls["years"]
+    assert span.readout is False
+    (label,) = exp.extras
+    assert label.value == "1990 – 2022" and label.layout.width == "auto"
+    span.value = (1816, 1914)
+    assert label.value == "1816 – 1914"
+    shell = InteractiveShell.instance()
+    outputs = []
+    monkey = shell.display_pub.publish
+    shell.display_pub.publish = lambda data, **kw: outputs.append(data)
+    try:
+        exp._ipython_display_()
+    finally:
+        shell.display_pub.publish = monkey
+    assert exp.box.children[-1] is label and exp.box.model_id in str(outputs[0])

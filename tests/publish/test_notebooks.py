@@ -360,3 +360,55 @@ def test_make_lab_workspace_never_overwrites_a_students_notebook(built_edition):
            (built_edition / "student" / "book" / "introduction.ipynb").read_bytes()
     assert "1 new file(s)" in out
     subprocess.run(["rm", "-rf", str(work)], check=True)
+
+
+# ------------------------------------------------------------------ issue #25: checks and list look-alikes
+
+def test_a_wrapped_line_never_starts_a_list():
+    text = ("Learn to:\n\n1. do a\n   thing;\n2. do b\n\n- The low was in\n  2014. Then it rose.\n"
+            "a share, times\n100. Keep it.\nAs in\n2022) but not\n```python\n2. code stays\n```\n**Rubric.**\n1. A unit\n2. B")
+    joined = notebooks.join_list_lookalikes(text)
+    assert "- The low was in 2014. Then it rose." in joined and "a share, times 100. Keep it." in joined
+    assert "As in 2022) but not" in joined and "\n2. code stays\n" in joined
+    assert "\n1. do a\n   thing;\n2. do b\n" in joined and "\n1. A unit\n2. B" in joined
+    assert notebooks.list_lookalikes(joined) == []
+    book = sample_book(glue={"year": "2022"})
+    assert render("- Spending rose to\n  {glue:text}`year`. It fell after.", book=book) == \
+        "- Spending rose to 2022. It fell after."
+
+
+@pytest.mark.parametrize("name", CHAPTERS)
+def test_no_line_of_an_edition_notebook_looks_like_a_list_item_it_is_not(name, built_edition):
+    for variant in notebooks.VARIANTS:
+        for cell in edition_nb(variant, name).cells:
+            if cell.cell_type == "markdown":
+                lines = cell.source.split("\n")
+                bad = [lines[i] for i in notebooks.list_lookalikes(cell.source)]
+                assert not bad, f"{variant}/{name}: a wrapped line starts like a list item: {bad}"
+
+
+@pytest.mark.parametrize("name", CHAPTERS)
+def test_no_check_cell_of_the_edition_hands_over_the_answer(name, built_edition):
+    """Every check cell of the edition is check_exercise calls (and what the answer needs), without
+    the formula of ``expected=`` or of the mistakes (alliances.publish.check_specs)."""
+    from alliances.publish import check_specs
+
+    source = nbformat.read(ROOT / f"{name}.ipynb", as_version=4)
+    formulas = set()
+    for i in check_specs.check_cells(source):
+        for call in check_specs.check_calls(source.cells[i].source):
+            for node in [*call.args[1:], *(k.value for k in call.keywords if k.arg in ("expected", "mistakes"))]:
+                text = ast.get_source_segment(source.cells[i].source, node)
+                if len(text) > 12:
+                    formulas.add(text)
+    assert formulas or not check_specs.check_cells(source)
+    for variant in notebooks.VARIANTS:
+        hidden = [c.source for c in edition_nb(variant, name).cells
+                  if c.cell_type == "code" and c.metadata.get("cellView") == "form" and "checks.check_" in c.source]
+        assert len(hidden) == len(check_specs.check_cells(source))
+        for cell in hidden:
+            assert "expected=" not in cell and "mistakes=" not in cell, f"{variant}/{name}:\n{cell[:300]}"
+            calls = check_specs.check_calls(cell)
+            assert calls and all(c.func.attr == "check_exercise" for c in calls), cell[:300]
+            leaked = [f for f in formulas if f in cell]
+            assert not leaked, f"{variant}/{name}: a check cell shows {leaked[0]!r}"

@@ -8,6 +8,10 @@
    notebook, into ``<outdir>/notebooks/student/`` and ``<outdir>/notebooks/self-study/``, with
    the source paths (``book/<chapter>.ipynb``). The download button, the JupyterLite site, the
    ``notebooks`` branch (Colab, Binder) and ``make lab`` use these files.
+3. Each chapter is executed once more with its check calls recorded (``check_specs``), so that
+   the check cells of the edition hold no formula of the answer. The records are cached in
+   ``<outdir>/../.check-records`` under a key of the chapter's code, the library's modules
+   (``alliances/*.py``, ``alliances/research/*.py``) and the data (``cache.data_fingerprint``).
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ from pathlib import Path
 
 import nbformat
 
-from .. import notebooks
+from .. import check_specs, notebooks
 from ..stale_glue import glue_records
 
 
@@ -102,6 +106,34 @@ def glued(executed, glue_json: Path) -> tuple[dict, dict]:
     return glue_records(outputs), glue_records(outputs, "image/png")
 
 
+def check_records(nb, source: Path, cache_dir: Path, data_dir: Path) -> dict:
+    """The recorded check calls of a chapter (``check_specs.record``), from the cache if current."""
+    import hashlib
+    import json
+
+    from .. import cache
+    from ... import checks
+
+    h = hashlib.sha256()
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            h.update(cell.source.encode() + b"\0")
+    package = Path(checks.__file__).parent  # the library the chapter imports (checks, data, ...)
+    for module in sorted([*package.glob("*.py"), *package.glob("research/*.py")]):
+        h.update(module.read_bytes())
+    if (data_dir / "datapackage.json").is_file():
+        h.update(cache.data_fingerprint(data_dir).encode())
+    path = cache_dir / f"{source.stem}-{h.hexdigest()[:16]}.json"
+    if path.is_file():
+        return json.loads(path.read_text(encoding="utf-8"))
+    records = check_specs.record(nb, source.parent)
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    for old in cache_dir.glob(f"{source.stem}-*.json"):
+        old.unlink()
+    path.write_text(json.dumps(records), encoding="utf-8")
+    return records
+
+
 def write_edition(app, exception):
     if exception is not None or app.builder.format != "html" or not app.config.notebook_edition:
         return
@@ -120,8 +152,10 @@ def write_edition(app, exception):
         executed = nbformat.read(executed_path, as_version=4) if executed_path.is_file() else nb
         book.glue, book.glue_images = glued(executed, executed_dir / f"{doc}.glue.json")
         book.docname, book.chapter = doc, str(chapters.get(doc, ""))
+        records = check_records(nb, source, Path(app.outdir).parent / ".check-records", Path(app.srcdir) / "data") \
+            if check_specs.check_cells(nb) else None
         for variant in notebooks.VARIANTS:
-            result = notebooks.convert(nb, book, variant, executed=executed)
+            result = notebooks.convert(nb, book, variant, executed=executed, check_records=records)
             target = out / variant / f"{doc}.ipynb"
             target.parent.mkdir(parents=True, exist_ok=True)
             nbformat.write(result, target)

@@ -18,9 +18,16 @@
    gives ``notebooks/student/<page>.ipynb`` instead of the authoring source, and the Binder and
    Colab buttons open the ``notebook_edition_branch`` (``notebooks``), to which the publishing
    workflow pushes the student notebooks at the source's paths.
+6. Hide the glue bookkeeping: in each code cell's displayed source, the statements that only
+   call ``glue(...)``/``glue_change(...)`` (and the imports of ``alliances.glue``) are removed
+   (``alliances.publish.glue_lines``) when the page is read; the computation, the cell's
+   outputs and the notebooks keep every line. A cell left with no code shows no source box.
 """
 
+from docutils import nodes
 from markupsafe import Markup
+
+from ..glue_lines import without_glue
 
 _TOGGLE = '<summary><span class="toctree-toggle" role="presentation">'
 _NAMED = '<summary aria-label="Show or hide the sections of this chapter"><span class="toctree-toggle" role="presentation">'
@@ -79,6 +86,23 @@ def _fix(app, pagename, templatename, context, doctree):
         context["body"] = context["body"].replace(' role="doc-biblioentry"', ' role="listitem"')
 
 
+def _hide_glue(app, doctree):
+    for box in list(doctree.findall(nodes.container)):
+        if "cell_input" not in box.get("classes", []):
+            continue
+        for block in list(box.findall(nodes.literal_block)):
+            source = block.astext()
+            shown = without_glue(source)
+            if shown == source:
+                continue
+            if not shown.strip():
+                box.parent.remove(box)
+                break
+            block.children = [nodes.Text(shown)]
+            block.rawsource = shown
+
+
 def setup(app):
     app.connect("html-page-context", _fix, priority=900)
+    app.connect("doctree-read", _hide_glue)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
