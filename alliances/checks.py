@@ -42,7 +42,7 @@ __all__ = ["Feedback", "check_number", "check_between", "check_set", "check_coll
            "check_frame", "check_choice", "check_axes", "fraction", "call", "Raised", "PLAUSIBLE",
            "carried_forward", "CarriedForward", "AVAILABLE"]
 
-#: What a problem set can be solved with: an answer that imports anything else gets this in its message.
+#: The libraries a problem set can be solved with; an answer that imports anything else gets this in its message.
 AVAILABLE = "pandas, numpy, scipy and matplotlib"
 
 PLAUSIBLE = "Plausible: the value is in the expected range (it is checked exactly when graded)."
