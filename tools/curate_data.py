@@ -18,11 +18,12 @@ hand with one cited source per row; this script only describes and hashes them.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import json
 import sys
 from pathlib import Path
+
+from alliances.hashing import sha256  # the one SHA-256 of a file (data check, grader, cache)
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
@@ -525,10 +526,6 @@ ISO3_BY_COW = {
 }
 DISPLAY_BY_COW = {300: "Austria-Hungary", 511: "Zanzibar", 730: "Korea (1887-1905)", 817: "South Vietnam", 260: "West Germany", 265: "East Germany", 315: "Czechoslovakia", 345: "Yugoslavia / Serbia",
                   365: "Russia / USSR", 678: "Yemen (North)", 680: "Yemen (South)"}
-
-
-def sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def curate_sources(src: Path) -> None:

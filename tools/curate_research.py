@@ -19,13 +19,14 @@ as gzip-compressed CSV with a fixed timestamp so that their hash is reproducible
 from __future__ import annotations
 
 import gzip
-import hashlib
 import io
 import subprocess
 import sys
 import tarfile
 import tempfile
 from pathlib import Path
+
+from alliances.hashing import sha256
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
@@ -448,7 +449,7 @@ def curate(src: Path) -> None:
     raw_m = next((p for p in (src / "atop-5.1" / "atop5_1m.csv", src / "atop-5.1-members" / "atop5_1m.csv")
                   if p.is_file()), src / "atop-5.1" / "atop5_1m.csv")
     expected = "0e3c803f65275c3cb9309d08c04710416dff16aee936c8b4f887c7b67ee5b55b"
-    if raw_m.is_file() and hashlib.sha256(raw_m.read_bytes()).hexdigest() == expected:
+    if raw_m.is_file() and sha256(raw_m) == expected:
         atop_m = _ints(pd.read_csv(raw_m))
         _write(atop_m.sort_values(["atopid", "member", "yrent", "moent", "dayent", "phase"]),
                "atop_member_provisions.csv.gz")
