@@ -113,8 +113,8 @@ def test_the_transcription_names_its_source(name):
     assert re.search(r"github\.com/[\w.-]+/[\w.-]+", source) and re.search(r"\b[0-9a-f]{40}\b", source), \
         f"{name}: say in which stored copy (repository and commit) the numbers were read"
     published = transcription(name)
-    assert {"study", "years", "published_pct", "where"} <= set(published.columns)
-    assert published["where"].notna().all() and (published["where"].str.len() > 0).all(), \
+    assert {"study", "years", "published_pct", "published_in"} <= set(published.columns)
+    assert published["published_in"].notna().all() and (published["published_in"].str.len() > 0).all(), \
         f"{name}: every transcribed number says which part of the article it belongs to"
 
 
@@ -142,4 +142,4 @@ def test_a_changed_number_is_caught():
     changed = published.copy()
     changed.loc[2, "published_pct"] = 66.0
     assert any("published_pct" in p for p in differences(changed, shown))
-    assert differences(published, shown.drop(columns="where")) == ["column 'where' not shown"]
+    assert differences(published, shown.drop(columns="published_in")) == ["column 'published_in' not shown"]
