@@ -1,0 +1,145 @@
+"""A lab's published numbers are transcriptions, shown unchanged beside ours (issue #23).
+
+A lab that quotes a published study's numbers keeps them as typed literals in one clearly marked code cell
+(a data frame named PUBLISHED, with the study, the part of the article and the source it was read in); the
+"Ours beside theirs" table is built from it. These tests check that the marked cell names where the numbers
+were read, that its counts give its percentages, and that the stored table shows every transcribed value
+unchanged, so an edit to either the transcription or the table that breaks the link fails here.
+"""
+
+import math
+import re
+from html.parser import HTMLParser
+
+import nbformat
+import numpy as np
+import pandas as pd
+import pytest
+
+from helpers import ROOT
+
+# lab -> (id of the cell with the transcription, id of the cell that shows ours beside theirs)
+PUBLISHED_CELLS = {"book/lab-reliability": ("rel-published", "rel-compare")}
+
+
+def cell(name, cell_id):
+    nb = nbformat.read(ROOT / f"{name}.ipynb", as_version=4)
+    return next(c for c in nb.cells if c.get("id") == cell_id)
+
+
+def transcription(name):
+    """The PUBLISHED data frame of the lab's marked cell (literals only: the cell runs without the lab)."""
+    namespace = {"pd": pd, "np": np}
+    exec(cell(name, PUBLISHED_CELLS[name][0]).source, namespace)  # our own notebook's literal cell
+    return namespace["PUBLISHED"]
+
+
+class _FirstTable(HTMLParser):
+    """Header and body cells of the first HTML table (a data frame's text/html output)."""
+
+    def __init__(self):
+        super().__init__()
+        self.header, self.rows, self._row, self._cell, self._in, self._part, self._done = [], [], None, None, False, None, False
+
+    def handle_starttag(self, tag, attrs):
+        if self._done:
+            return
+        if tag in ("thead", "tbody"):
+            self._part = tag
+        elif tag == "tr":
+            self._row = []
+        elif tag in ("td", "th") and self._row is not None:
+            self._cell, self._in = [], True
+
+    def handle_endtag(self, tag):
+        if self._done:
+            return
+        if tag in ("td", "th") and self._in:
+            self._row.append("".join(self._cell).strip())
+            self._in = False
+        elif tag == "tr" and self._row is not None:
+            (self.header if self._part == "thead" else self.rows).append(self._row)
+            self._row = None
+        elif tag == "table":
+            self._done = True
+
+    def handle_data(self, data):
+        if self._in:
+            self._cell.append(data)
+
+
+def shown_table(name):
+    """The stored table under 'Ours beside theirs', as strings, without the index column."""
+    outputs = [o for o in cell(name, PUBLISHED_CELLS[name][1]).get("outputs", []) if "text/html" in o.get("data", {})]
+    assert outputs, f"{name}: the comparison cell has no stored table (re-execute the lab)"
+    parser = _FirstTable()
+    parser.feed(outputs[-1]["data"]["text/html"])
+    columns = parser.header[0][1:]
+    return pd.DataFrame([row[1:] for row in parser.rows], columns=columns)
+
+
+def _missing(value):
+    return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
+
+
+def differences(published, shown):
+    """Every transcribed value the shown table does not show unchanged (empty when they agree)."""
+    problems = [f"column {c!r} not shown" for c in published.columns if c not in shown.columns]
+    if len(shown) != len(published):
+        problems.append(f"{len(shown)} rows shown, {len(published)} transcribed")
+    if problems:
+        return problems
+    for i, row in enumerate(published.itertuples(index=False)):
+        for column, value in zip(published.columns, row):
+            text = shown[column].iloc[i]
+            if _missing(value):
+                ok = text in ("<NA>", "NaN", "None", "")
+            elif isinstance(value, (int, float, np.integer, np.floating)):
+                try:
+                    ok = math.isclose(float(text), float(value), rel_tol=0, abs_tol=1e-9)
+                except ValueError:
+                    ok = False
+            else:
+                ok = text == str(value)
+            if not ok:
+                problems.append(f"row {i}, {column}: transcribed {value!r}, shown {text!r}")
+    return problems
+
+
+@pytest.mark.parametrize("name", sorted(PUBLISHED_CELLS))
+def test_the_transcription_names_its_source(name):
+    source = cell(name, PUBLISHED_CELLS[name][0]).source
+    assert source.startswith("# PUBLISHED NUMBERS, TRANSCRIBED"), f"{name}: mark the transcription cell"
+    assert re.search(r"github\.com/[\w.-]+/[\w.-]+", source) and re.search(r"\b[0-9a-f]{40}\b", source), \
+        f"{name}: say in which stored copy (repository and commit) the numbers were read"
+    published = transcription(name)
+    assert {"study", "years", "published_pct", "published_in"} <= set(published.columns)
+    assert published["published_in"].notna().all() and (published["published_in"].str.len() > 0).all(), \
+        f"{name}: every transcribed number says which part of the article it belongs to"
+
+
+@pytest.mark.parametrize("name", sorted(PUBLISHED_CELLS))
+def test_the_transcribed_counts_give_the_transcribed_percentages(name):
+    published = transcription(name)
+    if not {"kept", "cases"} <= set(published.columns):
+        pytest.skip("no counts transcribed")
+    counted = published.dropna(subset=["kept", "cases"])
+    assert len(counted), f"{name}: no row with counts"
+    for row in counted.itertuples(index=False):
+        assert round(100 * int(row.kept) / int(row.cases), 2) == pytest.approx(row.published_pct, abs=1e-9), row
+        if not _missing(getattr(row, "candidates", None)):
+            assert int(row.cases) <= int(row.candidates), row
+
+
+@pytest.mark.parametrize("name", sorted(PUBLISHED_CELLS))
+def test_the_table_shows_the_transcription_unchanged(name):
+    assert differences(transcription(name), shown_table(name)) == []
+
+
+def test_a_changed_number_is_caught():
+    name = "book/lab-reliability"
+    published, shown = transcription(name), shown_table(name)
+    changed = published.copy()
+    changed.loc[2, "published_pct"] = 66.0
+    assert any("published_pct" in p for p in differences(changed, shown))
+    assert differences(published, shown.drop(columns="published_in")) == ["column 'published_in' not shown"]
