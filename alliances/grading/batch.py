@@ -11,7 +11,7 @@ from pathlib import Path
 import hashlib
 
 from ..hashing import sha256
-from . import paths, report, sandboxes, untrusted
+from . import paths, report, sandboxes, untrusted, variants
 from .gradebook import _manual_template, gradebook
 from .markup import exercises
 from .paths import read, sources
@@ -26,8 +26,8 @@ def _write_json(path: Path, data) -> None:
 
 
 def _job(args):
-    path, source_path, timeout, notebook_timeout, trusted, hide, engine, image = args
-    source = read(source_path)
+    path, source_path, choice, timeout, notebook_timeout, trusted, hide, engine, image = args
+    source = variants.render(read(source_path), choice)  # choice None: the default variant
     found = exercises(source, Path(source_path).name)
     return grade_one(None if path is None else Path(path), source, found, timeout, notebook_timeout,
                      trusted, hide, engine, image)
@@ -58,6 +58,10 @@ def grade(submissions_dir, source_dir="exercises", out_dir="grades", timeout: in
     if (out / paths.GRADES).exists() and not force:
         raise FileExistsError(f"{out} already holds a finished batch (grades.csv). Use --force to grade "
                               f"again, or 'python -m alliances gradebook {out}' to recompute totals.")
+    sets = sorted({s for _, s in handed}) or sorted(known)
+    for s in sets:  # a set's variants are checked before anything is graded (MarkupError)
+        if s in known:
+            variants.check(read(known[s]), known[s].name)
     if not trusted:
         engine = _sandbox(engine, image)
         sandboxes.cleanup_cgroups()
@@ -66,7 +70,6 @@ def grade(submissions_dir, source_dir="exercises", out_dir="grades", timeout: in
     if force and results.exists():
         shutil.rmtree(results)
     out.mkdir(parents=True, exist_ok=True)
-    sets = sorted({s for _, s in handed}) or sorted(known)
     digests = {s: sha256(known[s]) for s in sets if s in known}
     hide = tuple(p.resolve() for p in (subs, Path(source_dir), out))
     todo = []
@@ -101,7 +104,7 @@ def grade(submissions_dir, source_dir="exercises", out_dir="grades", timeout: in
                 _write_json(where, {"submission": digest, "source": None, "rows": [
                     ["", 0, 0, f"no problem set {name}.ipynb in {Path(source_dir).as_posix()}"]]})
                 continue
-            todo.append(((untrusted.display(student), name, digest), (None if path is None else str(path), str(known[name]),
+            todo.append(((untrusted.display(student), name, digest), (None if path is None else str(path), str(known[name]), None,
                                                    timeout, notebook_timeout, trusted, hide, engine, image)))
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()  # macOS: none
     jobs = max(1, jobs or cores or 1)

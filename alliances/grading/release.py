@@ -7,13 +7,13 @@ installation or database is needed; the markup stays nbgrader-compatible.
 
 from __future__ import annotations
 
-import copy
 import re
 import warnings
 from pathlib import Path
 
 import nbformat
 
+from . import variants
 from .markup import Exercise, MarkupError, exercises, is_answer, student_cell  # noqa: F401
 from .paths import read, sources  # noqa: F401
 
@@ -29,17 +29,18 @@ def _clear_outputs(nb):
     return nb
 
 
-def student_version(nb, name: str = "notebook"):
-    """A copy of ``nb`` for students: solutions and hidden tests removed, outputs cleared."""
+def student_version(nb, name: str = "notebook", choice: dict | None = None):
+    """A copy of ``nb`` for students: its variant ``choice`` (default: the first, ``variants.render``)
+    written in, solutions and hidden tests removed, outputs cleared."""
     exercises(nb, name)
-    new = copy.deepcopy(nb)
-    new.cells = [student_cell(c, i) for i, c in enumerate(nb.cells)]
+    new = variants.render(nb, choice)
+    new.cells = [student_cell(c, i) for i, c in enumerate(new.cells)]
     return _clear_outputs(new)
 
 
-def answer_key(nb):
-    """A copy of ``nb`` with the source unchanged and the outputs cleared."""
-    return _clear_outputs(copy.deepcopy(nb))
+def answer_key(nb, choice: dict | None = None):
+    """A copy of ``nb`` with its variant ``choice`` (default: the first) written in, outputs cleared."""
+    return _clear_outputs(variants.render(nb, choice))
 
 
 _README = """# Released problem sets
@@ -81,17 +82,21 @@ def _warn_leaks(student, name: str, has_answers: bool) -> None:
 def release(source_dir="exercises", out_dir="release") -> list[Path]:
     """Write ``out_dir/student/<set>.ipynb``, ``out_dir/key/<set>.ipynb`` and ``out_dir/README.md``.
 
-    Every notebook is checked first; nothing is written if any has a markup error. A UserWarning
+    Every notebook is checked first (markup and ``variants.check``); nothing is written if any has an
+    error. A set with variants is released in its default variant (the first record of each group). A UserWarning
     names notebooks whose student version may still show answers (no nbgrader answer cells, or
     MyST ``{solution}`` directives).
     """
     books = {name: read(path) for name, path in sources(source_dir).items()}
     problems, rows = [], []
     for name, nb in books.items():
-        try:
-            found = exercises(nb, f"{name}.ipynb")
-        except MarkupError as err:
-            problems.append(str(err))
+        for validate in (variants.check, exercises):
+            try:
+                found = validate(nb, f"{name}.ipynb")
+            except MarkupError as err:
+                problems.append(str(err))
+                found = None
+        if found is None:
             continue
         auto = ", ".join(f"{e.grade_id} ({e.points:g})" for e in found) or "none"
         rows.append(f"| {name} | {auto} | {sum(e.points for e in found):g} |")
@@ -100,7 +105,7 @@ def release(source_dir="exercises", out_dir="release") -> list[Path]:
     for name, nb in books.items():
         _warn_leaks(student_version(nb, name), name, any(is_answer(c) for c in nb.cells))
     out, written = Path(out_dir), []
-    for kind, make in (("student", student_version), ("key", lambda nb, _: answer_key(nb))):
+    for kind, make in (("student", student_version), ("key", lambda nb, _: answer_key(nb))):  # default variants
         (out / kind).mkdir(parents=True, exist_ok=True)
         for name, nb in books.items():
             path = out / kind / f"{name}.ipynb"

@@ -1,6 +1,7 @@
 """alliances.release: student versions hide solutions and hidden tests; markup errors are clear."""
 
 import copy
+import json
 import subprocess
 import sys
 
@@ -8,9 +9,9 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-from alliances.grading import markup, release
+from alliances.grading import markup, release, variants
 from alliances.__main__ import main
-from helpers import FIXTURES, ROOT
+from helpers import FIXTURES, ROOT, variant_demo
 
 FIXTURE = FIXTURES / "problem-set-demo.ipynb"
 
@@ -197,7 +198,7 @@ def test_the_research_project_registers_its_hypothesis_before_any_analysis():
     """ps6: the pre-registration (a written answer graded by hand) comes after the set-up cell, which
     fixes the test in advance, and before every analysis cell, in the source and in the student
     version; the write-up comes last."""
-    source = release.read(ROOT / "exercises" / "source" / "ps6-research-project" / "ps6-research-project.ipynb")
+    source = variants.render(release.read(ROOT / "exercises" / "source" / "ps6-research-project" / "ps6-research-project.ipynb"))
     for nb in (source, release.student_version(source, "ps6-research-project")):
         found = release.exercises(nb, "ps6-research-project")
         first, last = found[0], found[-1]
@@ -221,3 +222,35 @@ def test_sources_in_nbgrader_course_layout(tmp_path):
     assert release.sources(course) == {"ps1": course / "source" / "ps1" / "ps1.ipynb", "ps9": course / "ps9.ipynb"}
     assert release.sources(course / "source") == {"ps1": course / "source" / "ps1" / "ps1.ipynb"}
     assert (release.release(course / "source", tmp_path / "out")[0]) == tmp_path / "out" / "student" / "ps1.ipynb"
+
+
+# --- per-student variants (issue #27) ---------------------------------------------------------
+
+def test_release_writes_the_default_variant_and_no_declaration(tmp_path):
+    """Without a roster a set with variants is released in its default variant (the first record)."""
+    src = tmp_path / "exercises"
+    src.mkdir()
+    nbformat.write(variant_demo(), src / "ps.ipynb")
+    release.release(src, tmp_path / "out")
+    for kind in ("student", "key"):
+        nb = nbformat.read(tmp_path / "out" / kind / "ps.ipynb", as_version=4)
+        assert "joined in 1949?" in text(nb) and "{{" not in text(nb), kind
+        assert "alliances" not in nb.metadata and "n_joined" not in json.dumps(nb) and "joined in 195" not in text(nb)
+    key = nbformat.read(tmp_path / "out" / "key" / "ps.ipynb", as_version=4)
+    assert "expected=3," in text(key) and '== 1949).sum()' in text(key)
+    assert release.student_version(variant_demo()).cells[2].source.endswith("joined in 1949? Assign the number "
+                                                                            "to `n_founders`.")
+
+
+def test_release_collects_variant_errors_with_markup_errors(tmp_path):
+    src = tmp_path / "exercises"
+    src.mkdir()
+    nb = variant_demo()
+    nb.cells[2].source += " {{yaer}}"
+    nbformat.write(nb, src / "typo.ipynb")
+    nbformat.write(bad(new_code_cell("### BEGIN SOLUTION\nx = 1")), src / "broken.ipynb")
+    with pytest.raises(markup.MarkupError) as err:
+        release.release(src, tmp_path / "out")
+    assert "typo.ipynb, cell 3: '{{yaer}}' is not a declared variant field" in str(err.value)
+    assert "broken.ipynb, cell 2" in str(err.value)
+    assert not (tmp_path / "out").exists()
