@@ -73,6 +73,7 @@ that never runs student code (see `alliances/grading/`).
 
 
 VARIANTS = "variants.csv"
+ASSIGNMENTS = "assignments.csv"  # with --nbgrader: the nbgrader assignment of each student and set
 
 _ROSTER = """
 ## Per-student variants
@@ -98,7 +99,7 @@ def _warn_leaks(student, name: str, has_answers: bool) -> None:
                       "them. Mark answers with nbgrader markup instead.", stacklevel=3)
 
 
-def release(source_dir="exercises", out_dir="release", roster=None, secret=None) -> list[Path]:
+def release(source_dir="exercises", out_dir="release", roster=None, secret=None, nbgrader=None) -> list[Path]:
     """Write ``out_dir/student/<set>.ipynb``, ``out_dir/key/<set>.ipynb`` and ``out_dir/README.md``.
 
     Every notebook is checked first (markup and ``variants.check``); nothing is written if any has an
@@ -107,7 +108,10 @@ def release(source_dir="exercises", out_dir="release", roster=None, secret=None)
     course secret's file, created readable by its owner only if missing) each student gets the
     variant drawn for them (``variants.draw``): ``student/<folder>/<set>.ipynb``, the key of every
     variant drawn ``key/<set>/<label>.ipynb`` (a set without variants: ``key/<set>.ipynb``), and
-    ``variants.csv`` (student, set, label: for the instructor). A UserWarning names notebooks whose
+    ``variants.csv`` (student, set, label: for the instructor). ``nbgrader`` (with ``roster``): a
+    course folder that also gets one nbgrader assignment per variant drawn,
+    ``source/<set>-<label>/<set>-<label>.ipynb`` (a set without variants: ``source/<set>/<set>.ipynb``)
+    and ``assignments.csv`` (student, set, assignment). A UserWarning names notebooks whose
     student version may still show answers (no nbgrader answer cells, or MyST ``{solution}``
     directives).
     """
@@ -127,6 +131,9 @@ def release(source_dir="exercises", out_dir="release", roster=None, secret=None)
     if problems:
         raise MarkupError("\n".join(problems))
     students, key = _students(roster, secret, out_dir, books)
+    if nbgrader is not None and students is None:
+        raise ValueError("--nbgrader needs --roster and --secret (one nbgrader assignment per variant drawn); "
+                         "without variants, copy the source folder into the nbgrader course as it is.")
     for name, nb in books.items():
         _warn_leaks(student_version(nb, name), name, any(is_answer(c) for c in nb.cells))
     out, written = Path(out_dir), []
@@ -141,19 +148,26 @@ def release(source_dir="exercises", out_dir="release", roster=None, secret=None)
             for name, nb in books.items():
                 write(make(nb, f"{name}.ipynb"), out / kind / f"{name}.ipynb")
     else:
-        drawn = []
+        drawn, assigned = [], []
         for name, nb in books.items():
             groups, keys = variants.declared(nb), {}
             for student in students:
                 choice = variants.draw(groups, key, student, name)
                 write(student_version(nb, f"{name}.ipynb", choice), out / "student" / student / f"{name}.ipynb")
+                label = variants.label(choice) if groups else None
                 if groups:
-                    keys[variants.label(choice)] = choice
-                    drawn.append([student, name, variants.label(choice)])
+                    keys[label] = choice
+                    drawn.append([student, name, label])
+                assigned.append([student, name, name if label is None else f"{name}-{label}"])
             for label, choice in sorted(keys.items()) if groups else [(None, None)]:
                 write(answer_key(nb, choice), out / "key" / (f"{name}.ipynb" if label is None else
                                                              f"{name}/{label}.ipynb"))
+                if nbgrader is not None:
+                    task = name if label is None else f"{name}-{label}"
+                    write(answer_key(nb, choice), Path(nbgrader) / "source" / task / f"{task}.ipynb")
         write_csv(out / VARIANTS, ["student", "set", "label"], drawn)
+        if nbgrader is not None:
+            write_csv(Path(nbgrader) / ASSIGNMENTS, ["student", "set", "assignment"], assigned)
     readme = out / "README.md"
     readme.write_text(_README.format(source=Path(source_dir).as_posix(), table="\n".join(rows)) +
                       ("" if students is None else _ROSTER.format(

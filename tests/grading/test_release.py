@@ -324,6 +324,7 @@ def test_release_makes_a_private_secret_once_and_never_prints_it(tmp_path, monke
     (["--roster", "twice.csv", "--secret", "secret"], "line 3: the folder 'ann' is also on line 2"),
     (["--roster", "roster.csv", "--secret", "release/secret"], "must not be kept inside the release folder"),
     (["--roster", "roster.csv", "--secret", "short"], "too short"),
+    (["--nbgrader", "course"], "--nbgrader needs --roster and --secret"),
 ])
 def test_release_per_student_errors_are_friendly_and_write_nothing(tmp_path, monkeypatch, capsys, args, needle):
     course(tmp_path)
@@ -334,4 +335,4 @@ def test_release_per_student_errors_are_friendly_and_write_nothing(tmp_path, mon
     assert main(["release", "--source", "exercises", *args]) == 1
     err = capsys.readouterr().err
     assert needle in err and "Traceback" not in err, err
-    assert not (tmp_path / "release").exists()
+    assert not (tmp_path / "release").exists() and not (tmp_path / "course").exists()
