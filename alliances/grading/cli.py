@@ -1,7 +1,7 @@
 """Instructor tools on the command line (``python -m alliances``).
 
     python -m alliances release [--source exercises] [--out release]
-                                [--roster ROSTER.csv --secret SECRET_FILE [--nbgrader COURSE_DIR]]
+                                [--roster ROSTER.csv --secret SECRET_FILE] [--nbgrader COURSE_DIR]
     python -m alliances grade SUBMISSIONS_DIR [--source exercises] [--out grades] [--timeout 60]
                               [--jobs N] [--force] [--sandbox auto] [--image IMAGE] [--trusted]
                               [--roster ROSTER.csv [--secret SECRET_FILE]] [--format plain]
@@ -45,8 +45,9 @@ def _parser() -> argparse.ArgumentParser:
                      help="the course secret the variants are drawn with: made (readable by you only) if missing; "
                           "keep it private, outside the release folder, and give the same file to grade")
     rel.add_argument("--nbgrader", default=None, metavar="COURSE_DIR",
-                     help="with --roster: also write one nbgrader assignment per variant drawn into "
-                          "COURSE_DIR/source/<set>-<label>/ and who gets which into COURSE_DIR/assignments.csv")
+                     help="also write the sources nbgrader reads: COURSE_DIR/source/<set>/<set>.ipynb in the "
+                          "default variant, or with --roster one assignment per variant drawn, "
+                          "COURSE_DIR/source/<set>-<label>/, and who gets which in COURSE_DIR/assignments.csv")
     col = sub.add_parser("collect", help="collect one problem set from a Canvas or Moodle download into "
                                          "SUBMISSIONS_DIR/<student>/<set>.ipynb, with mapping.csv")
     col.add_argument("export", metavar="EXPORT", help="the LMS download: a .zip (or .tar) file or a folder")
@@ -134,8 +135,9 @@ def main(argv: list[str] | None = None) -> int:
             for warning in caught:
                 print(f"warning: {warning.message}", file=sys.stderr)
             if args.roster is None:
-                print(f"Released {len(written) // 2} problem set(s) into {args.out}/ "
-                      f"(student/, key/, README.md).")
+                print(f"Released {len(written) // (2 if args.nbgrader is None else 3)} problem set(s) into "
+                      f"{args.out}/ (student/, key/, README.md)" +
+                      ("." if args.nbgrader is None else f" and their sources into {args.nbgrader}/source/."))
             else:
                 from .paths import sources
                 people = {p.parent.name for p in written if p.parent.parent.name == "student"}

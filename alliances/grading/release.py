@@ -108,9 +108,10 @@ def release(source_dir="exercises", out_dir="release", roster=None, secret=None,
     course secret's file, created readable by its owner only if missing) each student gets the
     variant drawn for them (``variants.draw``): ``student/<folder>/<set>.ipynb``, the key of every
     variant drawn ``key/<set>/<label>.ipynb`` (a set without variants: ``key/<set>.ipynb``), and
-    ``variants.csv`` (student, set, label: for the instructor). ``nbgrader`` (with ``roster``): a
-    course folder that also gets one nbgrader assignment per variant drawn,
-    ``source/<set>-<label>/<set>-<label>.ipynb`` (a set without variants: ``source/<set>/<set>.ipynb``)
+    ``variants.csv`` (student, set, label: for the instructor). ``nbgrader``: an nbgrader course
+    folder that also gets the sources nbgrader reads, ``source/<set>/<set>.ipynb`` in the default
+    variant, or with ``roster`` one assignment per variant drawn,
+    ``source/<set>-<label>/<set>-<label>.ipynb`` (a set without variants: ``source/<set>/<set>.ipynb``),
     and ``assignments.csv`` (student, set, assignment). A UserWarning names notebooks whose
     student version may still show answers (no nbgrader answer cells, or MyST ``{solution}``
     directives).
@@ -131,9 +132,6 @@ def release(source_dir="exercises", out_dir="release", roster=None, secret=None,
     if problems:
         raise MarkupError("\n".join(problems))
     students, key = _students(roster, secret, out_dir, books)
-    if nbgrader is not None and students is None:
-        raise ValueError("--nbgrader needs --roster and --secret (one nbgrader assignment per variant drawn); "
-                         "without variants, copy the source folder into the nbgrader course as it is.")
     for name, nb in books.items():
         _warn_leaks(student_version(nb, name), name, any(is_answer(c) for c in nb.cells))
     out, written = Path(out_dir), []
@@ -147,6 +145,8 @@ def release(source_dir="exercises", out_dir="release", roster=None, secret=None,
         for kind, make in (("student", student_version), ("key", lambda nb, _: answer_key(nb))):
             for name, nb in books.items():
                 write(make(nb, f"{name}.ipynb"), out / kind / f"{name}.ipynb")
+        for name, nb in books.items() if nbgrader is not None else ():
+            write(answer_key(nb), Path(nbgrader) / "source" / name / f"{name}.ipynb")
     else:
         drawn, assigned = [], []
         for name, nb in books.items():
