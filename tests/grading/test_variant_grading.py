@@ -16,7 +16,7 @@ from alliances.__main__ import main
 from alliances.grading import release, variants
 from alliances.grading.batch import grade
 
-from helpers import VARIANT_YEARS, variant_demo
+from helpers import variant_demo
 
 pytestmark = pytest.mark.slow  # real sandboxed grading (seconds per submission)
 
@@ -37,6 +37,11 @@ def rows_of(out):
         return {(r["student"], r["exercise"]): (float(r["points"]), r["reason"]) for r in csv.DictReader(f)}
 
 
+def rows_of_grade(subs, src, out, **kwargs):
+    grade(subs, src, out, timeout=20, jobs=2, **kwargs)
+    return rows_of(out)
+
+
 def test_without_a_roster_every_submission_is_graded_against_the_default_variant(tmp_path):
     src, subs = tmp_path / "exercises", tmp_path / "subs"
     src.mkdir()
@@ -48,11 +53,6 @@ def test_without_a_roster_every_submission_is_graded_against_the_default_variant
     assert rows["default", "ex1"] == (2, "passed") and rows["default", "ex2"] == (3, "passed")
     assert rows["other", "ex1"][0] == 0 and "Not quite: 2 is too low. Hint: Compare the joined column with 1949." \
         in rows["other", "ex1"][1], rows["other", "ex1"]
-
-
-def rows_of_grade(subs, src, out, **kwargs):
-    grade(subs, src, out, timeout=20, jobs=2, **kwargs)
-    return rows_of(out)
 
 
 SECRET = "0123456789abcdef" * 4  # fixed: under it bob draws 1949 (the default), eve 1952
