@@ -94,7 +94,8 @@ def audit(nb, name: str, folder, tmp) -> tuple[list[str], list[str]]:
                     if r != choice[g]:
                         other = {**choice, g: r}
                         tests.append((variants.label(other), cells(other)[ex.index].source))
-            run.append((ex.grade_id, "\n".join(cells(choice)[i].source for i in ex.answers), tests))
+            answer = "\n".join(cells(choice)[i].source for i in ex.answers if cells(choice)[i].cell_type == "code")
+            run.append((ex.grade_id, answer, tests))
         runs.append(run)
         names.append(variants.label(choice))
     job = tmp / f"{name}.json"
