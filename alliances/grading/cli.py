@@ -42,8 +42,9 @@ def _parser() -> argparse.ArgumentParser:
     rel.add_argument("--roster", default=None, help="CSV with a 'folder' column: one version per student, "
                                                     "with the variants drawn for them (needs --secret)")
     rel.add_argument("--secret", default=None, metavar="SECRET_FILE",
-                     help="the course secret the variants are drawn with: made (readable by you only) if missing; "
-                          "keep it private, outside the release folder, and give the same file to grade")
+                     help="the course secret the variants are drawn with: made (readable by you only) if "
+                          "missing; keep it private, outside the release and source folders, and give the same "
+                          "file to grade")
     rel.add_argument("--nbgrader", default=None, metavar="COURSE_DIR",
                      help="also write the sources nbgrader reads: COURSE_DIR/source/<set>/<set>.ipynb in the "
                           "default variant, or with --roster one assignment per variant drawn, "

@@ -139,7 +139,7 @@ def release(source_dir="exercises", out_dir="release", roster=None, secret=None,
         rows.append(f"| {name} | {auto} | {sum(e.points for e in found):g} |")
     if problems:
         raise MarkupError("\n".join(problems))
-    students, key = _students(roster, secret, out_dir, books)
+    students, key = _students(roster, secret, (out_dir, source_dir), books)
     for name, nb in books.items():
         _warn_leaks(student_version(nb, name), name, any(is_answer(c) for c in nb.cells))
     out, written = Path(out_dir), []
@@ -187,15 +187,16 @@ def release(source_dir="exercises", out_dir="release", roster=None, secret=None,
     return written + ([] if students is None else [out / VARIANTS]) + [readme]
 
 
-def _students(roster, secret, out_dir, books) -> tuple[list[str] | None, bytes | None]:
+def _students(roster, secret, shared, books) -> tuple[list[str] | None, bytes | None]:
     """The roster's folders and the course secret (made if its file is missing), or (None, None)."""
     if roster is None and secret is None:
         return None, None
     if roster is None or secret is None:
         raise ValueError("Per-student release needs both --roster ROSTER.csv (a 'folder' column) and "
                          "--secret SECRET_FILE (the course secret, made on first use); give both or neither.")
-    if Path(secret).resolve().is_relative_to(Path(out_dir).resolve()):
-        raise ValueError(f"The course secret {secret} must not be kept inside the release folder {out_dir}.")
+    for folder, what in zip(shared, ("release", "source")):  # both are handed round or published
+        if Path(secret).resolve().is_relative_to(Path(folder).resolve()):
+            raise ValueError(f"The course secret {secret} must not be kept inside the {what} folder {folder}.")
     students = roster_folders(roster)
     if not any(variants.declared(nb) for nb in books.values()):
         warnings.warn("No problem set declares variants: every student gets the same notebook.", stacklevel=3)

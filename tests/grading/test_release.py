@@ -326,6 +326,7 @@ def test_release_makes_a_private_secret_once_and_never_prints_it(tmp_path, monke
     (["--roster", "nofolder.csv", "--secret", "secret"], "needs a 'folder' column"),
     (["--roster", "twice.csv", "--secret", "secret"], "line 3: the folder 'ann' is also on line 2"),
     (["--roster", "roster.csv", "--secret", "release/secret"], "must not be kept inside the release folder"),
+    (["--roster", "roster.csv", "--secret", "exercises/secret"], "must not be kept inside the source folder"),
     (["--roster", "roster.csv", "--secret", "short"], "too short"),
     (["--nbgrader", "course", "--secret", "secret"], "needs both --roster ROSTER.csv"),
 ])
