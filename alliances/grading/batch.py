@@ -81,14 +81,14 @@ def grade(submissions_dir, source_dir="exercises", out_dir="grades", timeout: in
     if (out / paths.GRADES).exists() and not force:
         raise FileExistsError(f"{out} already holds a finished batch (grades.csv). Use --force to grade "
                               f"again, or 'python -m alliances gradebook {out}' to recompute totals.")
-    sets = sorted({s for _, s in handed}) or sorted(known)
-    books = {s: read(known[s]) for s in sets if s in known}
-    groups = {s: variants.check(nb, known[s].name) for s, nb in books.items()}  # MarkupError before grading
-    key, on_roster = _variants_key(roster, secret, [s for s in sets if groups.get(s)], trusted)
     if not trusted:
         engine = _sandbox(engine, image)
         sandboxes.cleanup_cgroups()
         sandboxes.cleanup_containers(engine)
+    sets = sorted({s for _, s in handed}) or sorted(known)
+    books = {s: read(known[s]) for s in sets if s in known}
+    groups = {s: variants.check(nb, known[s].name) for s, nb in books.items()}  # MarkupError before grading
+    key, on_roster = _variants_key(roster, secret, [s for s in sets if groups.get(s)], trusted)
     results = out / paths.RESULTS
     if force and results.exists():
         shutil.rmtree(results)
