@@ -325,6 +325,7 @@ def test_release_makes_a_private_secret_once_and_never_prints_it(tmp_path, monke
     (["--roster", "roster.csv"], "needs both --roster ROSTER.csv"),
     (["--roster", "nofolder.csv", "--secret", "secret"], "needs a 'folder' column"),
     (["--roster", "twice.csv", "--secret", "secret"], "line 3: the folder 'ann' is also on line 2"),
+    (["--roster", "climbs.csv", "--secret", "secret"], "line 2: '../ann' is not a folder name; line 3: '' is not"),
     (["--roster", "roster.csv", "--secret", "release/secret"], "must not be kept inside the release folder"),
     (["--roster", "roster.csv", "--secret", "exercises/secret"], "must not be kept inside the source folder"),
     (["--roster", "roster.csv", "--secret", "short"], "too short"),
@@ -334,6 +335,7 @@ def test_release_per_student_errors_are_friendly_and_write_nothing(tmp_path, mon
     course(tmp_path)
     (tmp_path / "nofolder.csv").write_text("name\nAnn\n")
     (tmp_path / "twice.csv").write_text("folder\nann\nann\n")
+    (tmp_path / "climbs.csv").write_text("folder,name\n../ann,Ann\n,Bob\n")
     (tmp_path / "short").write_text("abc\n")
     monkeypatch.chdir(tmp_path)
     assert main(["release", "--source", "exercises", *args]) == 1
