@@ -31,6 +31,9 @@ is started again (the cells that ran before are replayed) and that cell scores 0
 the reason; the batch goes on. Submissions are graded in parallel
 (``jobs``); results are kept per submission under ``.results/`` so an interrupted batch resumes.
 
+A set with variants is graded against its default variant, or, with ``roster`` and ``secret``,
+against the variant drawn for the submission's folder (never anything in the notebook).
+
 ``engine="auto"`` takes the first sandbox that works here (bubblewrap, Podman, Docker; see
 ``sandboxes.find_sandbox``); ``image`` runs submissions in a container image with the package
 installed instead of this machine's Python. Without any sandbox the grader refuses to run unless
@@ -46,7 +49,9 @@ Where each part lives (one job per module):
   (links, climbing paths, devices, bombs refused); ``untrusted.py``: reading the submissions
   folder without following links; ``spreadsheet.py``: the one CSV writer (formula cells
   neutralised); ``progress.py``: the progress bar or lines; ``report.py``: the class report;
-- ``markup.py``: the nbgrader markup parser; ``release.py``: student versions and answer keys;
+- ``markup.py``: the nbgrader markup parser; ``variants.py``: per-student variants (declared in the
+  source's metadata, drawn per student under the course secret, rendered); ``release.py``: student
+  versions and answer keys (per student with a roster);
 - ``paths.py``: every path (problem sets of a source folder; what a batch writes);
 - ``plan.py``: the notebook to run and what each cell is; ``run.py``: one submission in a sandbox
   and the checker; ``score.py``: points and reasons; ``batch.py``: many submissions, resumable;
