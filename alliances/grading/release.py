@@ -15,7 +15,9 @@ import nbformat
 
 from . import variants
 from .markup import Exercise, MarkupError, exercises, is_answer, student_cell  # noqa: F401
+from .gradebook import roster_folders
 from .paths import read, sources  # noqa: F401
+from .spreadsheet import write_csv
 
 __all__ = ["MarkupError", "Exercise", "exercises", "student_version", "answer_key", "release"]
 
@@ -70,6 +72,32 @@ that never runs student code (see `alliances/grading/`).
 """
 
 
+VARIANTS = "variants.csv"
+ASSIGNMENTS = "assignments.csv"  # with --nbgrader: the nbgrader assignment of each student and set
+
+_DEFAULT = """
+## Per-student variants
+
+{sets} declare per-student variants: this release holds their default variant (the first value of
+each parameter). `python -m alliances release --roster ROSTER.csv --secret SECRET_FILE` gives each
+student their own (see the README of the repository).
+"""
+
+_ROSTER = """
+## Per-student variants
+
+Released for the students of `{roster}`: each has their own version in `student/<folder>/`, with
+the variant of each set drawn from their folder name and the course secret `{secret}`. `key/<set>/`
+holds the key of every variant drawn and `variants.csv` says who got which (both private). Keep
+the secret file private and unchanged: grading needs it to find each student's variant, so grade
+with
+
+    python -m alliances grade SUBMISSIONS --source {source} --out grades --roster {roster} --secret {secret}
+
+A submission whose folder is not on the roster scores 0 on a set with variants.
+"""
+
+
 def _warn_leaks(student, name: str, has_answers: bool) -> None:
     if not has_answers:
         warnings.warn(f"{name}.ipynb has no answer cells (nbgrader markup), so its student "
@@ -79,13 +107,22 @@ def _warn_leaks(student, name: str, has_answers: bool) -> None:
                       "them. Mark answers with nbgrader markup instead.", stacklevel=3)
 
 
-def release(source_dir="exercises", out_dir="release") -> list[Path]:
+def release(source_dir="exercises", out_dir="release", roster=None, secret=None, nbgrader=None) -> list[Path]:
     """Write ``out_dir/student/<set>.ipynb``, ``out_dir/key/<set>.ipynb`` and ``out_dir/README.md``.
 
     Every notebook is checked first (markup and ``variants.check``); nothing is written if any has an
-    error. A set with variants is released in its default variant (the first record of each group). A UserWarning
-    names notebooks whose student version may still show answers (no nbgrader answer cells, or
-    MyST ``{solution}`` directives).
+    error. Without ``roster`` a set with variants is released in its default variant (the first
+    record of each group). With ``roster`` (a CSV with a ``folder`` column) and ``secret`` (the
+    course secret's file, created readable by its owner only if missing) each student gets the
+    variant drawn for them (``variants.draw``): ``student/<folder>/<set>.ipynb``, the key of every
+    variant drawn ``key/<set>/<label>.ipynb`` (a set without variants: ``key/<set>.ipynb``), and
+    ``variants.csv`` (student, set, label: for the instructor). ``nbgrader``: an nbgrader course
+    folder that also gets the sources nbgrader reads, ``source/<set>/<set>.ipynb`` in the default
+    variant, or with ``roster`` one assignment per variant drawn,
+    ``source/<set>-<label>/<set>-<label>.ipynb`` (a set without variants: ``source/<set>/<set>.ipynb``),
+    and ``assignments.csv`` (student, set, assignment). A UserWarning names notebooks whose
+    student version may still show answers (no nbgrader answer cells, or MyST ``{solution}``
+    directives).
     """
     books = {name: read(path) for name, path in sources(source_dir).items()}
     problems, rows = [], []
@@ -102,16 +139,64 @@ def release(source_dir="exercises", out_dir="release") -> list[Path]:
         rows.append(f"| {name} | {auto} | {sum(e.points for e in found):g} |")
     if problems:
         raise MarkupError("\n".join(problems))
+    students, key = _students(roster, secret, out_dir, books)
     for name, nb in books.items():
         _warn_leaks(student_version(nb, name), name, any(is_answer(c) for c in nb.cells))
     out, written = Path(out_dir), []
-    for kind, make in (("student", student_version), ("key", lambda nb, _: answer_key(nb))):  # default variants
-        (out / kind).mkdir(parents=True, exist_ok=True)
+
+    def write(nb, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        nbformat.write(nb, str(path))
+        written.append(path)
+
+    if students is None:
+        for kind, make in (("student", student_version), ("key", lambda nb, _: answer_key(nb))):
+            for name, nb in books.items():
+                write(make(nb, f"{name}.ipynb"), out / kind / f"{name}.ipynb")
+        for name, nb in books.items() if nbgrader is not None else ():
+            write(answer_key(nb), Path(nbgrader) / "source" / name / f"{name}.ipynb")
+    else:
+        drawn, assigned = [], []
         for name, nb in books.items():
-            path = out / kind / f"{name}.ipynb"
-            nbformat.write(make(nb, f"{name}.ipynb"), str(path))
-            written.append(path)
+            groups, keys = variants.declared(nb), {}
+            for student in students:
+                choice = variants.draw(groups, key, student, name)
+                write(student_version(nb, f"{name}.ipynb", choice), out / "student" / student / f"{name}.ipynb")
+                label = variants.label(choice) if groups else None
+                if groups:
+                    keys[label] = choice
+                    drawn.append([student, name, label])
+                assigned.append([student, name, name if label is None else f"{name}-{label}"])
+            for label, choice in sorted(keys.items()) if groups else [(None, None)]:
+                write(answer_key(nb, choice), out / "key" / (f"{name}.ipynb" if label is None else
+                                                             f"{name}/{label}.ipynb"))
+                if nbgrader is not None:
+                    task = name if label is None else f"{name}-{label}"
+                    write(answer_key(nb, choice), Path(nbgrader) / "source" / task / f"{task}.ipynb")
+        write_csv(out / VARIANTS, ["student", "set", "label"], drawn)
+        if nbgrader is not None:
+            write_csv(Path(nbgrader) / ASSIGNMENTS, ["student", "set", "assignment"], assigned)
     readme = out / "README.md"
-    readme.write_text(_README.format(source=Path(source_dir).as_posix(), table="\n".join(rows)),
+    varied = [name for name, nb in books.items() if variants.declared(nb)]
+    readme.write_text(_README.format(source=Path(source_dir).as_posix(), table="\n".join(rows)) +
+                      (_DEFAULT.format(sets=", ".join(varied)) if students is None and varied else "") +
+                      ("" if students is None else _ROSTER.format(
+                          source=Path(source_dir).as_posix(), roster=Path(roster).as_posix(),
+                          secret=Path(secret).as_posix())),
                       encoding="utf-8")
-    return written + [readme]
+    return written + ([] if students is None else [out / VARIANTS]) + [readme]
+
+
+def _students(roster, secret, out_dir, books) -> tuple[list[str] | None, bytes | None]:
+    """The roster's folders and the course secret (made if its file is missing), or (None, None)."""
+    if roster is None and secret is None:
+        return None, None
+    if roster is None or secret is None:
+        raise ValueError("Per-student release needs both --roster ROSTER.csv (a 'folder' column) and "
+                         "--secret SECRET_FILE (the course secret, made on first use); give both or neither.")
+    if Path(secret).resolve().is_relative_to(Path(out_dir).resolve()):
+        raise ValueError(f"The course secret {secret} must not be kept inside the release folder {out_dir}.")
+    students = roster_folders(roster)
+    if not any(variants.declared(nb) for nb in books.values()):
+        warnings.warn("No problem set declares variants: every student gets the same notebook.", stacklevel=3)
+    return students, variants.read_secret(secret) if Path(secret).exists() else variants.new_secret(secret)

@@ -1,6 +1,7 @@
 """alliances.release: student versions hide solutions and hidden tests; markup errors are clear."""
 
 import copy
+import csv
 import json
 import subprocess
 import sys
@@ -11,7 +12,7 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from alliances.grading import markup, release, variants
 from alliances.__main__ import main
-from helpers import FIXTURES, ROOT, variant_demo
+from helpers import FIXTURES, ROOT, VARIANT_YEARS, variant_demo
 
 FIXTURE = FIXTURES / "problem-set-demo.ipynb"
 
@@ -129,6 +130,7 @@ def test_release_writes_student_key_and_readme(tmp_path):
     assert SECRETS[0] not in text(student) and SECRETS[0] in text(key)
     readme = (tmp_path / "out/README.md").read_text()
     assert "| problem-set-demo | ex1 (2), ex2 (3) | 5 |" in readme
+    assert "variant" not in readme  # a set without variants: as before
     assert len(written) == 3
     assert (src / "problem-set-demo.ipynb").read_bytes() == FIXTURE.read_bytes()
 
@@ -238,6 +240,8 @@ def test_release_writes_the_default_variant_and_no_declaration(tmp_path):
         assert "alliances" not in nb.metadata and "n_joined" not in json.dumps(nb) and "joined in 195" not in text(nb)
     key = nbformat.read(tmp_path / "out" / "key" / "ps.ipynb", as_version=4)
     assert "expected=3," in text(key) and '== 1949).sum()' in text(key)
+    assert "ps declare per-student variants: this release holds their default variant" in \
+        (tmp_path / "out" / "README.md").read_text()
     assert release.student_version(variant_demo()).cells[2].source.endswith("joined in 1949? Assign the number "
                                                                             "to `n_founders`.")
 
@@ -254,3 +258,97 @@ def test_release_collects_variant_errors_with_markup_errors(tmp_path):
     assert "typo.ipynb, cell 3: '{{yaer}}' is not a declared variant field" in str(err.value)
     assert "broken.ipynb, cell 2" in str(err.value)
     assert not (tmp_path / "out").exists()
+
+
+SECRET = "0123456789abcdef" * 4  # a fixed course secret, so the draw (and these tests) are deterministic
+
+
+def course(tmp_path, students=("ann", "bob", "cat", "dan", "eve", "fay")):
+    """A source folder with the variant demo set and the plain demo set, a roster and a secret file."""
+    src = tmp_path / "exercises"
+    src.mkdir()
+    nbformat.write(variant_demo(), src / "ps.ipynb")
+    (src / "plain.ipynb").write_bytes(FIXTURE.read_bytes())
+    (tmp_path / "roster.csv").write_text("folder,name\n" + "".join(f"{s},{s.title()}\n" for s in students))
+    (tmp_path / "secret").write_text(SECRET + "\n")
+    return src, tmp_path / "roster.csv", tmp_path / "secret"
+
+
+def test_release_per_student_writes_each_students_variant_the_keys_and_who_got_which(tmp_path):
+    src, roster, secret = course(tmp_path)
+    out = tmp_path / "out"
+    written = release.release(src, out, roster=roster, secret=secret)
+    assert {p.relative_to(out).as_posix() for p in written} >= {"student/ann/ps.ipynb", "student/fay/plain.ipynb",
+                                                               "key/plain.ipynb", "variants.csv", "README.md"}
+    with open(out / "variants.csv", newline="") as f:
+        drawn = {r["student"]: r["label"] for r in csv.DictReader(f) if r["set"] == "ps"}
+    assert sorted(drawn) == ["ann", "bob", "cat", "dan", "eve", "fay"] and len(set(drawn.values())) > 1
+    assert sorted(p.stem for p in (out / "key" / "ps").glob("*.ipynb")) == sorted(set(drawn.values()))
+    groups = variants.declared(variant_demo())
+    for student, label in drawn.items():
+        choice = variants.draw(groups, SECRET.encode(), student, "ps")
+        assert variants.label(choice) == label
+        year = VARIANT_YEARS[choice["year"]]["year"]
+        nb = nbformat.read(out / "student" / student / "ps.ipynb", as_version=4)
+        assert f"joined in {year}?" in text(nb) and "{{" not in text(nb) and "alliances" not in nb.metadata
+        assert [f"joined in {y['year']}?" in text(nb) for y in VARIANT_YEARS].count(True) == 1  # no other variant
+        key = nbformat.read(out / "key" / "ps" / f"{label}.ipynb", as_version=4)
+        assert f"expected={VARIANT_YEARS[choice['year']]['n_joined']}," in text(key)
+        plain = nbformat.read(out / "student" / student / "plain.ipynb", as_version=4)
+        assert text(plain) == text(release.student_version(nbformat.read(FIXTURE, as_version=4)))
+    readme = (out / "README.md").read_text()
+    assert f"--roster {roster.as_posix()} --secret {secret.as_posix()}" in readme
+    for path in out.rglob("*"):  # the secret is in its own file only
+        assert path.is_dir() or SECRET not in path.read_text(), path
+    again = tmp_path / "again"
+    release.release(src, again, roster=roster, secret=secret)
+    assert (again / "variants.csv").read_text() == (out / "variants.csv").read_text()
+
+
+def test_release_makes_a_private_secret_once_and_never_prints_it(tmp_path, monkeypatch, capsys):
+    src, roster, _ = course(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    assert main(["release", "--source", "exercises", "--roster", "roster.csv", "--secret", "keys/course-secret"]) == 0
+    made = (tmp_path / "keys" / "course-secret").read_text().strip()
+    assert len(made) >= 32 and (tmp_path / "keys" / "course-secret").stat().st_mode & 0o777 == 0o600
+    said = capsys.readouterr()
+    assert "for 6 student(s)" in said.out and made not in said.out + said.err
+    first = (tmp_path / "release" / "variants.csv").read_text()
+    assert main(["release", "--source", "exercises", "--out", "second", "--roster", "roster.csv",
+                 "--secret", "keys/course-secret"]) == 0
+    assert (tmp_path / "keys" / "course-secret").read_text().strip() == made
+    assert (tmp_path / "second" / "variants.csv").read_text() == first
+
+
+@pytest.mark.parametrize("args, needle", [
+    (["--secret", "secret"], "needs both --roster ROSTER.csv"),
+    (["--roster", "roster.csv"], "needs both --roster ROSTER.csv"),
+    (["--roster", "nofolder.csv", "--secret", "secret"], "needs a 'folder' column"),
+    (["--roster", "twice.csv", "--secret", "secret"], "line 3: the folder 'ann' is also on line 2"),
+    (["--roster", "roster.csv", "--secret", "release/secret"], "must not be kept inside the release folder"),
+    (["--roster", "roster.csv", "--secret", "short"], "too short"),
+    (["--nbgrader", "course", "--secret", "secret"], "needs both --roster ROSTER.csv"),
+])
+def test_release_per_student_errors_are_friendly_and_write_nothing(tmp_path, monkeypatch, capsys, args, needle):
+    course(tmp_path)
+    (tmp_path / "nofolder.csv").write_text("name\nAnn\n")
+    (tmp_path / "twice.csv").write_text("folder\nann\nann\n")
+    (tmp_path / "short").write_text("abc\n")
+    monkeypatch.chdir(tmp_path)
+    assert main(["release", "--source", "exercises", *args]) == 1
+    err = capsys.readouterr().err
+    assert needle in err and "Traceback" not in err, err
+    assert not (tmp_path / "release").exists() and not (tmp_path / "course").exists()
+
+
+def test_release_nbgrader_writes_the_default_variant_where_nbgrader_reads_sources(tmp_path, monkeypatch, capsys):
+    """Without a roster, --nbgrader COURSE writes each set in its default variant (no placeholders, no
+    declaration: nbgrader cannot read those) as COURSE/source/<set>/<set>.ipynb, markup kept."""
+    course(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    assert main(["release", "--source", "exercises", "--nbgrader", "nb"]) == 0
+    assert "Released 2 problem set(s)" in capsys.readouterr().out
+    nb = nbformat.read(tmp_path / "nb" / "source" / "ps" / "ps.ipynb", as_version=4)
+    assert text(nb) == text(release.answer_key(variant_demo())) and "### BEGIN HIDDEN TESTS" in text(nb)
+    assert "{{" not in text(nb) and "alliances" not in nb.metadata
+    assert (tmp_path / "nb" / "source" / "plain" / "plain.ipynb").is_file()
