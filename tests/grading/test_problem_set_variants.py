@@ -1,11 +1,13 @@
 """Per-student variants of the course's problem sets (issue #27): declared well, on at least half of
 each set's autograded exercises, and telling students apart.
 
-For each set: the set-up cell runs once in a fresh Python process, then each variant (each record
-of each group, the other groups at their default) runs in a fork of it: its key's answers in
-order, each followed by the exercise's test cell of its own variant (which must pass) and of every
-variant that differs from it in one group the exercise uses (which must fail: a notebook copied
-from a classmate earns nothing there). A test passed through "error carried forward" counts as
+For each set: the set-up cell runs once in a fresh Python process, then each variant (variant r:
+record r of every group) runs in a fork of it: its key's answers in order, each followed by the
+exercise's test cell of its own variant (which must pass) and of every variant that differs from
+it in one group the exercise uses (which must fail: a notebook copied from a classmate earns
+nothing there). As when grading, the tests of each variant run in a namespace of their own (the
+set-up, that variant's earlier tests and the answers so far); another variant's checker runs only
+the tests it is asked about, or all of them in order if one needs a name an earlier test defines. A test passed through "error carried forward" counts as
 passed. The same audit runs on a small synthetic set (``helpers.variant_demo``), right and broken.
 """
 
@@ -32,12 +34,13 @@ os.environ.setdefault("MPLBACKEND", "Agg")
 job = json.load(open(sys.argv[1]))
 ns = {"__name__": "__main__"}
 exec(compile(job["setup"], "setup", "exec"), ns)
+setup = dict(ns)
 from alliances import checks
 
-def test(code):
+def test(code, checker):
     checks._CARRIED.clear()
     try:
-        exec(compile(code, "test", "exec"), ns)
+        exec(compile(code, "test", "exec"), checker)
         return "passed" + (" (error carried forward)" if checks._CARRIED else "")
     except BaseException as err:
         return f"{type(err).__name__}: {err}"[:300]
@@ -47,13 +50,27 @@ def test(code):
 for n, run in enumerate(job["runs"]):
     pid = os.fork()
     if pid == 0:
-        found = []
+        found, answers, checkers, earlier = [], {}, {}, {}
+        own = run[0][2][0][0] if run else None  # the label of this run's variant
         for exercise, answer, tests in run:
+            before = {k: id(v) for k, v in ns.items()}
             try:
                 exec(compile(answer, exercise, "exec"), ns)
             except BaseException as err:
                 found.append([exercise, "answer", f"{type(err).__name__}: {err}"[:300]])
-            found += [[exercise, label, test(code)] for label, code in tests]
+            answers.update({k: v for k, v in ns.items() if before.get(k) != id(v)})
+            for label, code, record in tests:  # each variant's tests in a checker of their own
+                earlier.setdefault(label, []).append(code)
+                if label == own or record:  # its own: every test; another: the ones it changes
+                    checker = checkers.setdefault(label, dict(setup))
+                    checker.update(answers)
+                    outcome = test(code, checker)
+                    if outcome.startswith("NameError"):  # it needs what a test it skipped defined: all, in order
+                        checker = checkers[label] = dict(setup)
+                        checker.update(answers)
+                        outcome = [test(c, checker) for c in earlier[label]][-1]
+                    if record:
+                        found.append([exercise, label, outcome])
         with open(f"{sys.argv[1]}.{n}", "w") as f:
             json.dump(found, f)
         os._exit(0)
@@ -74,8 +91,8 @@ def audit(nb, name: str, folder, tmp) -> tuple[list[str], list[str]]:
     found = [e for e in markup.exercises(nb, name) if not e.manual]
     used = variants.parametrised(nb, name)
     owner = {f: g for g, records in groups.items() for f in records[0]}
-    choices = [{g: 0 for g in groups}] + [{**{h: 0 for h in groups}, g: r} for g in groups
-                                          for r in range(1, len(groups[g]))]
+    # run r: record r of every group (cycling through a shorter group), so each record has its run
+    choices = [{g: r % len(groups[g]) for g in groups} for r in range(max(map(len, groups.values()), default=1))]
     rendered = {}
 
     def cells(choice):
@@ -85,15 +102,13 @@ def audit(nb, name: str, folder, tmp) -> tuple[list[str], list[str]]:
         return rendered[key]
 
     runs, names = [], []
-    for choice in choices:
+    for choice in choices:  # against each variant that differs in one group
+        others = [({**choice, g: r}, g) for g in groups for r in range(len(groups[g])) if r != choice[g]]
         run = []
         for ex in found:
-            tests = [(variants.label(choice), cells(choice)[ex.index].source)]
-            for g in sorted({owner[f] for f in used.get(ex.grade_id, ())}):
-                for r in range(len(groups[g])):
-                    if r != choice[g]:
-                        other = {**choice, g: r}
-                        tests.append((variants.label(other), cells(other)[ex.index].source))
+            uses = {owner[f] for f in used.get(ex.grade_id, ())}
+            tests = [(variants.label(choice), cells(choice)[ex.index].source, True)]
+            tests += [(variants.label(other), cells(other)[ex.index].source, g in uses) for other, g in others]
             answer = "\n".join(cells(choice)[i].source for i in ex.answers if cells(choice)[i].cell_type == "code")
             run.append((ex.grade_id, answer, tests))
         runs.append(run)
@@ -159,6 +174,15 @@ def test_a_key_copied_to_another_variant_fails_every_exercise_that_variant_chang
 
 def test_the_audit_passes_a_well_made_set(tmp_path):
     assert audit(variant_demo(), "demo", tmp_path, tmp_path) == ([], [])
+
+
+def test_the_audit_runs_each_variants_tests_in_a_namespace_of_their_own(tmp_path):
+    """As in the grader's checker, a later test may use what an earlier test of its variant defined."""
+    nb = variant_demo()
+    ex1, ex2 = (next(c for c in nb.cells if c.id == i) for i in ("ex1", "ex2"))
+    ex1.source = "_n = {{n_joined}}\n" + ex1.source.replace("expected={{n_joined}}", "expected=_n")
+    ex2.source += "\nassert n_founders == _n"
+    assert audit(nb, "demo", tmp_path, tmp_path) == ([], [])
 
 
 def test_the_audit_finds_variants_that_do_not_tell_students_apart(tmp_path):
