@@ -118,7 +118,7 @@ ECF = {
     "ps1-foundations": {"ex7-answer": WRONG["ps1-foundations"]["ex7-answer"]},
     "ps3-change-and-challenge": {
         "ex6-answer": WRONG["ps3-change-and-challenge"]["ex6-answer"],
-        "ex5-answer": "both = n24.dropna(subset=['gdp_usd_mn', 'share_gdp_pct'])\n"
+        "ex5-answer": "both = allies.dropna(subset=['gdp_usd_mn', 'share_gdp_pct'])\n"
                       "burden_corr = float(both['gdp_usd_mn'].corr(both['share_gdp_pct'], method='spearman'))"},
 }
 CHAINS = [("ps1-foundations", "ex7", "ex8"), ("ps3-change-and-challenge", "ex6", "ex7")]
