@@ -21,7 +21,7 @@ from pathlib import Path
 
 import nbformat
 
-from alliances.grading import release
+from alliances.grading import release, variants
 from alliances.grading.batch import grade
 from alliances.grading.run import _sandbox
 
@@ -29,7 +29,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def make_class(folder: Path, name: str, students: int) -> None:
-    key = release.read(ROOT / "exercises" / f"{name}.ipynb")
+    key = variants.render(release.read(release.sources(ROOT / "exercises")[name]))  # the default variant
     blank = release.student_version(key, name)
     half = release.student_version(key, name)
     answers = [i for i, c in enumerate(key.cells) if release.is_answer(c) and c.cell_type == "code"]

@@ -70,3 +70,21 @@ def solution_lines(name):
     rest = "\n".join(c.source for i, c in enumerate(nb.cells)
                      if i not in markers and not (i in inside and c.cell_type == "code"))
     return [line for line in lines if line not in rest]
+
+
+# The demo problem set with per-student variants of exercise 1 (the year: 1949, 1952 or 1955 and
+# the number of members that joined then), as an author writes it (alliances.grading.variants).
+VARIANT_YEARS = [{"year": 1949, "n_joined": 3}, {"year": 1952, "n_joined": 2}, {"year": 1955, "n_joined": 1}]
+
+
+def variant_demo() -> nbformat.NotebookNode:
+    """``problem-set-demo.ipynb`` whose exercise 1 asks about ``{{year}}`` (three variants)."""
+    nb = nbformat.read(FIXTURES / "problem-set-demo.ipynb", as_version=4)
+    cells = {c.id: c for c in nb.cells}
+    cells["ex1-text"].source = cells["ex1-text"].source.replace("in 1949", "in {{year}}")
+    cells["ex1-answer"].source = cells["ex1-answer"].source.replace("== 1949", "== {{year}}")
+    cells["ex1"].source = cells["ex1"].source.replace("expected=3", "expected={{n_joined}}").replace(
+        "with 1949", "with {{year}}")
+    assert all("{{" in cells[k].source for k in ("ex1-text", "ex1-answer", "ex1"))
+    nb.metadata["alliances"] = {"variants": {"year": [dict(r) for r in VARIANT_YEARS]}}
+    return nb

@@ -1,9 +1,9 @@
 """Instructor tools on the command line (``python -m alliances``).
 
-    python -m alliances release [--source exercises] [--out release]
+    python -m alliances release [--source exercises] [--out release] [--roster ROSTER.csv --secret SECRET_FILE]
     python -m alliances grade SUBMISSIONS_DIR [--source exercises] [--out grades] [--timeout 60]
                               [--jobs N] [--force] [--sandbox auto] [--image IMAGE] [--trusted]
-                              [--roster ROSTER.csv] [--format plain]
+                              [--roster ROSTER.csv [--secret SECRET_FILE]] [--format plain]
     python -m alliances grade EXPORT --lms canvas|moodle --set SET --roster ROSTER.csv [--keep latest|all] ...
     python -m alliances collect EXPORT --lms canvas|moodle --set SET --roster ROSTER.csv --out SUBMISSIONS_DIR
     python -m alliances gradebook [OUT_DIR] [--roster ROSTER.csv] [--format plain|canvas|moodle]
@@ -38,6 +38,11 @@ def _parser() -> argparse.ArgumentParser:
     rel.add_argument("--source", default=_default(release, "source_dir"),
                      help="folder of source notebooks (default: %(default)s)")
     rel.add_argument("--out", default=_default(release, "out_dir"), help="output folder (default: %(default)s)")
+    rel.add_argument("--roster", default=None, help="CSV with a 'folder' column: one version per student, "
+                                                    "with the variants drawn for them (needs --secret)")
+    rel.add_argument("--secret", default=None, metavar="SECRET_FILE",
+                     help="the course secret the variants are drawn with: made (readable by you only) if missing; "
+                          "keep it private, outside the release folder, and give the same file to grade")
     col = sub.add_parser("collect", help="collect one problem set from a Canvas or Moodle download into "
                                          "SUBMISSIONS_DIR/<student>/<set>.ipynb, with mapping.csv")
     col.add_argument("export", metavar="EXPORT", help="the LMS download: a .zip (or .tar) file or a folder")
@@ -91,6 +96,9 @@ def _parser() -> argparse.ArgumentParser:
         p.add_argument("--roster", default=None, help="CSV mapping submission folders ('folder' column) to LMS identifiers")
         p.add_argument("--format", default=_default(gradebook, "fmt"), choices=["plain", "canvas", "moodle"],
                        help="gradebook file to write besides grades.csv (default: plain gradebook.csv)")
+    gra.add_argument("--secret", default=None, metavar="SECRET_FILE",
+                     help="the course secret of 'release --roster': each submission is graded against the variants "
+                          "drawn for its folder (needs --roster; a folder not on it scores 0 on sets with variants)")
     return parser
 
 
@@ -117,11 +125,18 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "release":
             with warnings.catch_warnings(record=True) as caught:
                 warnings.simplefilter("always", UserWarning)
-                written = release(args.source, args.out)
+                written = release(args.source, args.out, roster=args.roster, secret=args.secret)
             for warning in caught:
                 print(f"warning: {warning.message}", file=sys.stderr)
-            print(f"Released {len(written) // 2} problem set(s) into {args.out}/ "
-                  f"(student/, key/, README.md).")
+            if args.roster is None:
+                print(f"Released {len(written) // 2} problem set(s) into {args.out}/ "
+                      f"(student/, key/, README.md).")
+            else:
+                from .paths import sources
+                people = {p.parent.name for p in written if p.parent.parent.name == "student"}
+                print(f"Released {len(sources(args.source))} problem set(s) for {len(people)} student(s) into "
+                      f"{args.out}/ (student/<folder>/, key/, variants.csv, README.md). Keep the course secret "
+                      f"{args.secret} private and give it to grade --roster --secret.")
         elif args.command == "image":
             import shutil
             from .sandboxes import build_image, image_context
@@ -176,7 +191,7 @@ def main(argv: list[str] | None = None) -> int:
                 rows = grade(submissions, args.source, args.out, timeout=args.timeout,
                              notebook_timeout=args.notebook_timeout, jobs=args.jobs, trusted=args.trusted,
                              force=args.force, roster=args.roster, fmt=args.format, engine=args.sandbox,
-                             image=args.image, progress=report)
+                             image=args.image, progress=report, secret=args.secret)
             except SandboxMissing as err:
                 print(f"error: {err}", file=sys.stderr)
                 return 1

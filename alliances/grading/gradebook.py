@@ -76,6 +76,30 @@ def _read_roster(path) -> dict:
         return {row["folder"]: row for row in reader}
 
 
+def roster_folders(path) -> list[str]:
+    """The submission folders (``folder`` column) of the roster ``path``: each a plain folder name, once.
+
+    ValueError names every bad row. Per-student variants are drawn for these names.
+    """
+    with open(path, newline="", encoding="utf-8-sig") as f:
+        reader = csv.DictReader(f)
+        if "folder" not in (reader.fieldnames or []):
+            raise ValueError(f"The roster {path} needs a 'folder' column (the submission folder of each student).")
+        folders = [(n, (row.get("folder") or "").strip()) for n, row in enumerate(reader, start=2)]
+    problems, seen = [], {}
+    for n, folder in folders:
+        if not folder or folder in (".", "..") or any(c in folder for c in "/\\\0"):
+            problems.append(f"line {n}: {folder!r} is not a folder name")
+        elif folder in seen:
+            problems.append(f"line {n}: the folder {folder!r} is also on line {seen[folder]}")
+        seen.setdefault(folder, n)
+    if problems:
+        raise ValueError(f"The roster {path}: " + "; ".join(problems) + ".")
+    if not folders:
+        raise ValueError(f"The roster {path} has no students.")
+    return [folder for _, folder in folders]
+
+
 # Canvas: "Student", "ID", "SIS User ID", "SIS Login ID", "Section", then one column per assignment;
 # a second row "Points Possible" gives the maxima (Canvas gradebook CSV import, as described in
 # e.g. https://teaching.resources.osu.edu/toolsets/carmencanvas/guides/calculating-final-grades/import-csv-file-carmen-grades).

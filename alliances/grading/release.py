@@ -7,15 +7,17 @@ installation or database is needed; the markup stays nbgrader-compatible.
 
 from __future__ import annotations
 
-import copy
 import re
 import warnings
 from pathlib import Path
 
 import nbformat
 
+from . import variants
 from .markup import Exercise, MarkupError, exercises, is_answer, student_cell  # noqa: F401
+from .gradebook import roster_folders
 from .paths import read, sources  # noqa: F401
+from .spreadsheet import write_csv
 
 __all__ = ["MarkupError", "Exercise", "exercises", "student_version", "answer_key", "release"]
 
@@ -29,17 +31,18 @@ def _clear_outputs(nb):
     return nb
 
 
-def student_version(nb, name: str = "notebook"):
-    """A copy of ``nb`` for students: solutions and hidden tests removed, outputs cleared."""
+def student_version(nb, name: str = "notebook", choice: dict | None = None):
+    """A copy of ``nb`` for students: its variant ``choice`` (default: the first, ``variants.render``)
+    written in, solutions and hidden tests removed, outputs cleared."""
     exercises(nb, name)
-    new = copy.deepcopy(nb)
-    new.cells = [student_cell(c, i) for i, c in enumerate(nb.cells)]
+    new = variants.render(nb, choice)
+    new.cells = [student_cell(c, i) for i, c in enumerate(new.cells)]
     return _clear_outputs(new)
 
 
-def answer_key(nb):
-    """A copy of ``nb`` with the source unchanged and the outputs cleared."""
-    return _clear_outputs(copy.deepcopy(nb))
+def answer_key(nb, choice: dict | None = None):
+    """A copy of ``nb`` with its variant ``choice`` (default: the first) written in, outputs cleared."""
+    return _clear_outputs(variants.render(nb, choice))
 
 
 _README = """# Released problem sets
@@ -69,6 +72,23 @@ that never runs student code (see `alliances/grading/`).
 """
 
 
+VARIANTS = "variants.csv"
+
+_ROSTER = """
+## Per-student variants
+
+Released for the students of `{roster}`: each has their own version in `student/<folder>/`, with
+the variant of each set drawn from their folder name and the course secret `{secret}`. `key/<set>/`
+holds the key of every variant drawn and `variants.csv` says who got which (both private). Keep
+the secret file private and unchanged: grading needs it to find each student's variant, so grade
+with
+
+    python -m alliances grade SUBMISSIONS --source {source} --out grades --roster {roster} --secret {secret}
+
+A submission whose folder is not on the roster scores 0 on a set with variants.
+"""
+
+
 def _warn_leaks(student, name: str, has_answers: bool) -> None:
     if not has_answers:
         warnings.warn(f"{name}.ipynb has no answer cells (nbgrader markup), so its student "
@@ -78,35 +98,81 @@ def _warn_leaks(student, name: str, has_answers: bool) -> None:
                       "them. Mark answers with nbgrader markup instead.", stacklevel=3)
 
 
-def release(source_dir="exercises", out_dir="release") -> list[Path]:
+def release(source_dir="exercises", out_dir="release", roster=None, secret=None) -> list[Path]:
     """Write ``out_dir/student/<set>.ipynb``, ``out_dir/key/<set>.ipynb`` and ``out_dir/README.md``.
 
-    Every notebook is checked first; nothing is written if any has a markup error. A UserWarning
-    names notebooks whose student version may still show answers (no nbgrader answer cells, or
-    MyST ``{solution}`` directives).
+    Every notebook is checked first (markup and ``variants.check``); nothing is written if any has an
+    error. Without ``roster`` a set with variants is released in its default variant (the first
+    record of each group). With ``roster`` (a CSV with a ``folder`` column) and ``secret`` (the
+    course secret's file, created readable by its owner only if missing) each student gets the
+    variant drawn for them (``variants.draw``): ``student/<folder>/<set>.ipynb``, the key of every
+    variant drawn ``key/<set>/<label>.ipynb`` (a set without variants: ``key/<set>.ipynb``), and
+    ``variants.csv`` (student, set, label: for the instructor). A UserWarning names notebooks whose
+    student version may still show answers (no nbgrader answer cells, or MyST ``{solution}``
+    directives).
     """
     books = {name: read(path) for name, path in sources(source_dir).items()}
     problems, rows = [], []
     for name, nb in books.items():
-        try:
-            found = exercises(nb, f"{name}.ipynb")
-        except MarkupError as err:
-            problems.append(str(err))
+        for validate in (variants.check, exercises):
+            try:
+                found = validate(nb, f"{name}.ipynb")
+            except MarkupError as err:
+                problems.append(str(err))
+                found = None
+        if found is None:
             continue
         auto = ", ".join(f"{e.grade_id} ({e.points:g})" for e in found) or "none"
         rows.append(f"| {name} | {auto} | {sum(e.points for e in found):g} |")
     if problems:
         raise MarkupError("\n".join(problems))
+    students, key = _students(roster, secret, out_dir, books)
     for name, nb in books.items():
         _warn_leaks(student_version(nb, name), name, any(is_answer(c) for c in nb.cells))
     out, written = Path(out_dir), []
-    for kind, make in (("student", student_version), ("key", lambda nb, _: answer_key(nb))):
-        (out / kind).mkdir(parents=True, exist_ok=True)
+
+    def write(nb, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        nbformat.write(nb, str(path))
+        written.append(path)
+
+    if students is None:
+        for kind, make in (("student", student_version), ("key", lambda nb, _: answer_key(nb))):
+            for name, nb in books.items():
+                write(make(nb, f"{name}.ipynb"), out / kind / f"{name}.ipynb")
+    else:
+        drawn = []
         for name, nb in books.items():
-            path = out / kind / f"{name}.ipynb"
-            nbformat.write(make(nb, f"{name}.ipynb"), str(path))
-            written.append(path)
+            groups, keys = variants.declared(nb), {}
+            for student in students:
+                choice = variants.draw(groups, key, student, name)
+                write(student_version(nb, f"{name}.ipynb", choice), out / "student" / student / f"{name}.ipynb")
+                if groups:
+                    keys[variants.label(choice)] = choice
+                    drawn.append([student, name, variants.label(choice)])
+            for label, choice in sorted(keys.items()) if groups else [(None, None)]:
+                write(answer_key(nb, choice), out / "key" / (f"{name}.ipynb" if label is None else
+                                                             f"{name}/{label}.ipynb"))
+        write_csv(out / VARIANTS, ["student", "set", "label"], drawn)
     readme = out / "README.md"
-    readme.write_text(_README.format(source=Path(source_dir).as_posix(), table="\n".join(rows)),
+    readme.write_text(_README.format(source=Path(source_dir).as_posix(), table="\n".join(rows)) +
+                      ("" if students is None else _ROSTER.format(
+                          source=Path(source_dir).as_posix(), roster=Path(roster).as_posix(),
+                          secret=Path(secret).as_posix())),
                       encoding="utf-8")
-    return written + [readme]
+    return written + ([] if students is None else [out / VARIANTS]) + [readme]
+
+
+def _students(roster, secret, out_dir, books) -> tuple[list[str] | None, bytes | None]:
+    """The roster's folders and the course secret (made if its file is missing), or (None, None)."""
+    if roster is None and secret is None:
+        return None, None
+    if roster is None or secret is None:
+        raise ValueError("Per-student release needs both --roster ROSTER.csv (a 'folder' column) and "
+                         "--secret SECRET_FILE (the course secret, made on first use); give both or neither.")
+    if Path(secret).resolve().is_relative_to(Path(out_dir).resolve()):
+        raise ValueError(f"The course secret {secret} must not be kept inside the release folder {out_dir}.")
+    students = roster_folders(roster)
+    if not any(variants.declared(nb) for nb in books.values()):
+        warnings.warn("No problem set declares variants: every student gets the same notebook.", stacklevel=3)
+    return students, variants.read_secret(secret) if Path(secret).exists() else variants.new_secret(secret)

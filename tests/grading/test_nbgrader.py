@@ -15,9 +15,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import nbformat
 import pytest
 
-from alliances.grading import release
+from alliances.grading import release, variants
 from helpers import ROOT
 
 pytestmark = pytest.mark.slow  # real nbgrader installed and run (minutes)
@@ -57,7 +58,8 @@ def course(request, installed, tmp_path_factory):
                 tmp, env).stdout.split()
     root = tmp / "course"
     (root / "source" / SET).mkdir(parents=True)
-    shutil.copy(ROOT / "exercises" / "source" / SET / f"{SET}.ipynb", root / "source" / SET / f"{SET}.ipynb")
+    default = variants.render(release.read(ROOT / "exercises" / "source" / SET / f"{SET}.ipynb"))  # default variant
+    nbformat.write(default, root / "source" / SET / f"{SET}.ipynb")
     (root / "nbgrader_config.py").write_text(
         "c = get_config()\n"
         "c.CourseDirectory.course_id = 'alliances'\n"

@@ -16,7 +16,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from alliances.grading import markup, release, run
+from alliances.grading import markup, release, run, variants
 from helpers import ROOT
 
 pytestmark = pytest.mark.slow  # every problem set graded three ways (minutes)
@@ -29,7 +29,8 @@ SETS = sorted(release.sources(SOURCE))
 
 
 def source(name):
-    return release.read(SOURCE / name / f"{name}.ipynb")
+    """The set in its default variant (the first record of each group), as tests execute it."""
+    return variants.render(release.read(SOURCE / name / f"{name}.ipynb"))
 
 
 def test_sources_are_in_nbgrader_layout_and_no_student_folder_holds_a_solution():

@@ -1,6 +1,8 @@
 """alliances.release: student versions hide solutions and hidden tests; markup errors are clear."""
 
 import copy
+import csv
+import json
 import subprocess
 import sys
 
@@ -8,9 +10,9 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-from alliances.grading import markup, release
+from alliances.grading import markup, release, variants
 from alliances.__main__ import main
-from helpers import FIXTURES, ROOT
+from helpers import FIXTURES, ROOT, VARIANT_YEARS, variant_demo
 
 FIXTURE = FIXTURES / "problem-set-demo.ipynb"
 
@@ -197,7 +199,7 @@ def test_the_research_project_registers_its_hypothesis_before_any_analysis():
     """ps6: the pre-registration (a written answer graded by hand) comes after the set-up cell, which
     fixes the test in advance, and before every analysis cell, in the source and in the student
     version; the write-up comes last."""
-    source = release.read(ROOT / "exercises" / "source" / "ps6-research-project" / "ps6-research-project.ipynb")
+    source = variants.render(release.read(ROOT / "exercises" / "source" / "ps6-research-project" / "ps6-research-project.ipynb"))
     for nb in (source, release.student_version(source, "ps6-research-project")):
         found = release.exercises(nb, "ps6-research-project")
         first, last = found[0], found[-1]
@@ -221,3 +223,115 @@ def test_sources_in_nbgrader_course_layout(tmp_path):
     assert release.sources(course) == {"ps1": course / "source" / "ps1" / "ps1.ipynb", "ps9": course / "ps9.ipynb"}
     assert release.sources(course / "source") == {"ps1": course / "source" / "ps1" / "ps1.ipynb"}
     assert (release.release(course / "source", tmp_path / "out")[0]) == tmp_path / "out" / "student" / "ps1.ipynb"
+
+
+# --- per-student variants (issue #27) ---------------------------------------------------------
+
+def test_release_writes_the_default_variant_and_no_declaration(tmp_path):
+    """Without a roster a set with variants is released in its default variant (the first record)."""
+    src = tmp_path / "exercises"
+    src.mkdir()
+    nbformat.write(variant_demo(), src / "ps.ipynb")
+    release.release(src, tmp_path / "out")
+    for kind in ("student", "key"):
+        nb = nbformat.read(tmp_path / "out" / kind / "ps.ipynb", as_version=4)
+        assert "joined in 1949?" in text(nb) and "{{" not in text(nb), kind
+        assert "alliances" not in nb.metadata and "n_joined" not in json.dumps(nb) and "joined in 195" not in text(nb)
+    key = nbformat.read(tmp_path / "out" / "key" / "ps.ipynb", as_version=4)
+    assert "expected=3," in text(key) and '== 1949).sum()' in text(key)
+    assert release.student_version(variant_demo()).cells[2].source.endswith("joined in 1949? Assign the number "
+                                                                            "to `n_founders`.")
+
+
+def test_release_collects_variant_errors_with_markup_errors(tmp_path):
+    src = tmp_path / "exercises"
+    src.mkdir()
+    nb = variant_demo()
+    nb.cells[2].source += " {{yaer}}"
+    nbformat.write(nb, src / "typo.ipynb")
+    nbformat.write(bad(new_code_cell("### BEGIN SOLUTION\nx = 1")), src / "broken.ipynb")
+    with pytest.raises(markup.MarkupError) as err:
+        release.release(src, tmp_path / "out")
+    assert "typo.ipynb, cell 3: '{{yaer}}' is not a declared variant field" in str(err.value)
+    assert "broken.ipynb, cell 2" in str(err.value)
+    assert not (tmp_path / "out").exists()
+
+
+SECRET = "0123456789abcdef" * 4  # a fixed course secret, so the draw (and these tests) are deterministic
+
+
+def course(tmp_path, students=("ann", "bob", "cat", "dan", "eve", "fay")):
+    """A source folder with the variant demo set and the plain demo set, a roster and a secret file."""
+    src = tmp_path / "exercises"
+    src.mkdir()
+    nbformat.write(variant_demo(), src / "ps.ipynb")
+    (src / "plain.ipynb").write_bytes(FIXTURE.read_bytes())
+    (tmp_path / "roster.csv").write_text("folder,name\n" + "".join(f"{s},{s.title()}\n" for s in students))
+    (tmp_path / "secret").write_text(SECRET + "\n")
+    return src, tmp_path / "roster.csv", tmp_path / "secret"
+
+
+def test_release_per_student_writes_each_students_variant_the_keys_and_who_got_which(tmp_path):
+    src, roster, secret = course(tmp_path)
+    out = tmp_path / "out"
+    written = release.release(src, out, roster=roster, secret=secret)
+    assert {p.relative_to(out).as_posix() for p in written} >= {"student/ann/ps.ipynb", "student/fay/plain.ipynb",
+                                                               "key/plain.ipynb", "variants.csv", "README.md"}
+    with open(out / "variants.csv", newline="") as f:
+        drawn = {r["student"]: r["label"] for r in csv.DictReader(f) if r["set"] == "ps"}
+    assert sorted(drawn) == ["ann", "bob", "cat", "dan", "eve", "fay"] and len(set(drawn.values())) > 1
+    assert sorted(p.stem for p in (out / "key" / "ps").glob("*.ipynb")) == sorted(set(drawn.values()))
+    groups = variants.declared(variant_demo())
+    for student, label in drawn.items():
+        choice = variants.draw(groups, SECRET.encode(), student, "ps")
+        assert variants.label(choice) == label
+        year = VARIANT_YEARS[choice["year"]]["year"]
+        nb = nbformat.read(out / "student" / student / "ps.ipynb", as_version=4)
+        assert f"joined in {year}?" in text(nb) and "{{" not in text(nb) and "alliances" not in nb.metadata
+        assert [f"joined in {y['year']}?" in text(nb) for y in VARIANT_YEARS].count(True) == 1  # no other variant
+        key = nbformat.read(out / "key" / "ps" / f"{label}.ipynb", as_version=4)
+        assert f"expected={VARIANT_YEARS[choice['year']]['n_joined']}," in text(key)
+        plain = nbformat.read(out / "student" / student / "plain.ipynb", as_version=4)
+        assert text(plain) == text(release.student_version(nbformat.read(FIXTURE, as_version=4)))
+    readme = (out / "README.md").read_text()
+    assert f"--roster {roster.as_posix()} --secret {secret.as_posix()}" in readme
+    for path in out.rglob("*"):  # the secret is in its own file only
+        assert path.is_dir() or SECRET not in path.read_text(), path
+    again = tmp_path / "again"
+    release.release(src, again, roster=roster, secret=secret)
+    assert (again / "variants.csv").read_text() == (out / "variants.csv").read_text()
+
+
+def test_release_makes_a_private_secret_once_and_never_prints_it(tmp_path, monkeypatch, capsys):
+    src, roster, _ = course(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    assert main(["release", "--source", "exercises", "--roster", "roster.csv", "--secret", "keys/course-secret"]) == 0
+    made = (tmp_path / "keys" / "course-secret").read_text().strip()
+    assert len(made) >= 32 and (tmp_path / "keys" / "course-secret").stat().st_mode & 0o777 == 0o600
+    said = capsys.readouterr()
+    assert "for 6 student(s)" in said.out and made not in said.out + said.err
+    first = (tmp_path / "release" / "variants.csv").read_text()
+    assert main(["release", "--source", "exercises", "--out", "second", "--roster", "roster.csv",
+                 "--secret", "keys/course-secret"]) == 0
+    assert (tmp_path / "keys" / "course-secret").read_text().strip() == made
+    assert (tmp_path / "second" / "variants.csv").read_text() == first
+
+
+@pytest.mark.parametrize("args, needle", [
+    (["--secret", "secret"], "needs both --roster ROSTER.csv"),
+    (["--roster", "roster.csv"], "needs both --roster ROSTER.csv"),
+    (["--roster", "nofolder.csv", "--secret", "secret"], "needs a 'folder' column"),
+    (["--roster", "twice.csv", "--secret", "secret"], "line 3: the folder 'ann' is also on line 2"),
+    (["--roster", "roster.csv", "--secret", "release/secret"], "must not be kept inside the release folder"),
+    (["--roster", "roster.csv", "--secret", "short"], "too short"),
+])
+def test_release_per_student_errors_are_friendly_and_write_nothing(tmp_path, monkeypatch, capsys, args, needle):
+    course(tmp_path)
+    (tmp_path / "nofolder.csv").write_text("name\nAnn\n")
+    (tmp_path / "twice.csv").write_text("folder\nann\nann\n")
+    (tmp_path / "short").write_text("abc\n")
+    monkeypatch.chdir(tmp_path)
+    assert main(["release", "--source", "exercises", *args]) == 1
+    err = capsys.readouterr().err
+    assert needle in err and "Traceback" not in err, err
+    assert not (tmp_path / "release").exists()
