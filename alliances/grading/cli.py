@@ -1,6 +1,7 @@
 """Instructor tools on the command line (``python -m alliances``).
 
-    python -m alliances release [--source exercises] [--out release] [--roster ROSTER.csv --secret SECRET_FILE]
+    python -m alliances release [--source exercises] [--out release]
+                                [--roster ROSTER.csv --secret SECRET_FILE] [--nbgrader COURSE_DIR]
     python -m alliances grade SUBMISSIONS_DIR [--source exercises] [--out grades] [--timeout 60]
                               [--jobs N] [--force] [--sandbox auto] [--image IMAGE] [--trusted]
                               [--roster ROSTER.csv [--secret SECRET_FILE]] [--format plain]
@@ -43,6 +44,10 @@ def _parser() -> argparse.ArgumentParser:
     rel.add_argument("--secret", default=None, metavar="SECRET_FILE",
                      help="the course secret the variants are drawn with: made (readable by you only) if missing; "
                           "keep it private, outside the release folder, and give the same file to grade")
+    rel.add_argument("--nbgrader", default=None, metavar="COURSE_DIR",
+                     help="also write the sources nbgrader reads: COURSE_DIR/source/<set>/<set>.ipynb in the "
+                          "default variant, or with --roster one assignment per variant drawn, "
+                          "COURSE_DIR/source/<set>-<label>/, and who gets which in COURSE_DIR/assignments.csv")
     col = sub.add_parser("collect", help="collect one problem set from a Canvas or Moodle download into "
                                          "SUBMISSIONS_DIR/<student>/<set>.ipynb, with mapping.csv")
     col.add_argument("export", metavar="EXPORT", help="the LMS download: a .zip (or .tar) file or a folder")
@@ -125,18 +130,23 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "release":
             with warnings.catch_warnings(record=True) as caught:
                 warnings.simplefilter("always", UserWarning)
-                written = release(args.source, args.out, roster=args.roster, secret=args.secret)
+                written = release(args.source, args.out, roster=args.roster, secret=args.secret,
+                                  nbgrader=args.nbgrader)
             for warning in caught:
                 print(f"warning: {warning.message}", file=sys.stderr)
             if args.roster is None:
-                print(f"Released {len(written) // 2} problem set(s) into {args.out}/ "
-                      f"(student/, key/, README.md).")
+                print(f"Released {len(written) // (2 if args.nbgrader is None else 3)} problem set(s) into "
+                      f"{args.out}/ (student/, key/, README.md)" +
+                      ("." if args.nbgrader is None else f" and their sources into {args.nbgrader}/source/."))
             else:
                 from .paths import sources
                 people = {p.parent.name for p in written if p.parent.parent.name == "student"}
                 print(f"Released {len(sources(args.source))} problem set(s) for {len(people)} student(s) into "
                       f"{args.out}/ (student/<folder>/, key/, variants.csv, README.md). Keep the course secret "
                       f"{args.secret} private and give it to grade --roster --secret.")
+                if args.nbgrader:
+                    print(f"nbgrader assignments (one per variant) in {args.nbgrader}/source/; who gets which: "
+                          f"{args.nbgrader}/assignments.csv.")
         elif args.command == "image":
             import shutil
             from .sandboxes import build_image, image_context

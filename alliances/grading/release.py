@@ -73,6 +73,7 @@ that never runs student code (see `alliances/grading/`).
 
 
 VARIANTS = "variants.csv"
+ASSIGNMENTS = "assignments.csv"  # with --nbgrader: the nbgrader assignment of each student and set
 
 _ROSTER = """
 ## Per-student variants
@@ -98,7 +99,7 @@ def _warn_leaks(student, name: str, has_answers: bool) -> None:
                       "them. Mark answers with nbgrader markup instead.", stacklevel=3)
 
 
-def release(source_dir="exercises", out_dir="release", roster=None, secret=None) -> list[Path]:
+def release(source_dir="exercises", out_dir="release", roster=None, secret=None, nbgrader=None) -> list[Path]:
     """Write ``out_dir/student/<set>.ipynb``, ``out_dir/key/<set>.ipynb`` and ``out_dir/README.md``.
 
     Every notebook is checked first (markup and ``variants.check``); nothing is written if any has an
@@ -107,7 +108,11 @@ def release(source_dir="exercises", out_dir="release", roster=None, secret=None)
     course secret's file, created readable by its owner only if missing) each student gets the
     variant drawn for them (``variants.draw``): ``student/<folder>/<set>.ipynb``, the key of every
     variant drawn ``key/<set>/<label>.ipynb`` (a set without variants: ``key/<set>.ipynb``), and
-    ``variants.csv`` (student, set, label: for the instructor). A UserWarning names notebooks whose
+    ``variants.csv`` (student, set, label: for the instructor). ``nbgrader``: an nbgrader course
+    folder that also gets the sources nbgrader reads, ``source/<set>/<set>.ipynb`` in the default
+    variant, or with ``roster`` one assignment per variant drawn,
+    ``source/<set>-<label>/<set>-<label>.ipynb`` (a set without variants: ``source/<set>/<set>.ipynb``),
+    and ``assignments.csv`` (student, set, assignment). A UserWarning names notebooks whose
     student version may still show answers (no nbgrader answer cells, or MyST ``{solution}``
     directives).
     """
@@ -140,20 +145,29 @@ def release(source_dir="exercises", out_dir="release", roster=None, secret=None)
         for kind, make in (("student", student_version), ("key", lambda nb, _: answer_key(nb))):
             for name, nb in books.items():
                 write(make(nb, f"{name}.ipynb"), out / kind / f"{name}.ipynb")
+        for name, nb in books.items() if nbgrader is not None else ():
+            write(answer_key(nb), Path(nbgrader) / "source" / name / f"{name}.ipynb")
     else:
-        drawn = []
+        drawn, assigned = [], []
         for name, nb in books.items():
             groups, keys = variants.declared(nb), {}
             for student in students:
                 choice = variants.draw(groups, key, student, name)
                 write(student_version(nb, f"{name}.ipynb", choice), out / "student" / student / f"{name}.ipynb")
+                label = variants.label(choice) if groups else None
                 if groups:
-                    keys[variants.label(choice)] = choice
-                    drawn.append([student, name, variants.label(choice)])
+                    keys[label] = choice
+                    drawn.append([student, name, label])
+                assigned.append([student, name, name if label is None else f"{name}-{label}"])
             for label, choice in sorted(keys.items()) if groups else [(None, None)]:
                 write(answer_key(nb, choice), out / "key" / (f"{name}.ipynb" if label is None else
                                                              f"{name}/{label}.ipynb"))
+                if nbgrader is not None:
+                    task = name if label is None else f"{name}-{label}"
+                    write(answer_key(nb, choice), Path(nbgrader) / "source" / task / f"{task}.ipynb")
         write_csv(out / VARIANTS, ["student", "set", "label"], drawn)
+        if nbgrader is not None:
+            write_csv(Path(nbgrader) / ASSIGNMENTS, ["student", "set", "assignment"], assigned)
     readme = out / "README.md"
     readme.write_text(_README.format(source=Path(source_dir).as_posix(), table="\n".join(rows)) +
                       ("" if students is None else _ROSTER.format(

@@ -19,7 +19,7 @@ import nbformat
 import pytest
 
 from alliances.grading import release, variants
-from helpers import ROOT
+from helpers import ROOT, variant_demo
 
 pytestmark = pytest.mark.slow  # real nbgrader installed and run (minutes)
 
@@ -104,3 +104,51 @@ def test_hidden_tests_make_nbgrader_warn_about_checksums(course):
     found = release.exercises(release.read(ROOT / "exercises" / "source" / course["set"] / f"{course['set']}.ipynb"))
     for ex in (e for e in found if not e.manual):
         assert f"Attribute 'checksum' for cell {ex.grade_id} has changed!" in course["log"], ex.grade_id
+
+
+SECRET = "0123456789abcdef" * 4  # fixed: bob draws the first variant (1949), eve the second (1952)
+
+
+def test_release_nbgrader_writes_one_assignment_per_variant_and_nbgrader_grades_each_against_its_own(tmp_path):
+    """Issue #27 item 4, the documented nbgrader path: ``release --roster --secret --nbgrader COURSE``
+    writes one nbgrader assignment per variant drawn and who gets which (assignments.csv); nbgrader
+    generates, autogrades and exports them as usual. eve hands in a copy of bob's completed
+    notebook in her own assignment: nbgrader grades it with her variant's tests, so exercise 1 fails."""
+    src, course = tmp_path / "exercises", tmp_path / "course"
+    src.mkdir()
+    demo = variant_demo()
+    demo.cells = [c for c in demo.cells if not c.id.startswith("ex3")]  # nbgrader wants points on a written answer
+    nbformat.write(demo, src / "ps.ipynb")
+    (tmp_path / "roster.csv").write_text("folder\nbob\neve\n")
+    (tmp_path / "secret").write_text(SECRET + "\n")
+    release.release(src, tmp_path / "release", roster=tmp_path / "roster.csv", secret=tmp_path / "secret",
+                    nbgrader=course)
+    with open(course / "assignments.csv", newline="") as f:
+        assigned = {r["student"]: r["assignment"] for r in csv.DictReader(f)}
+    assert assigned == {"bob": "ps-v1", "eve": "ps-v2"}
+    assert sorted(p.name for p in (course / "source").iterdir()) == ["ps-v1", "ps-v2"]
+    (course / "nbgrader_config.py").write_text(
+        "c = get_config()\nc.CourseDirectory.course_id = 'alliances'\n"
+        f"c.CourseDirectory.root = {str(course)!r}\nc.ExecutePreprocessor.timeout = 120\n")
+    (tmp_path / "home").mkdir()
+    env = {k: v for k, v in os.environ.items() if k != "ALLIANCES_DATA_DIR"}
+    env.update(PYTHONPATH=str(ROOT), JUPYTER_CONFIG_DIR=str(tmp_path / "jupyter-config"), HOME=str(tmp_path / "home"),
+               PATH=f"{BIN}{os.pathsep}{env.get('PATH', '')}")
+    for task in ("ps-v1", "ps-v2"):
+        run([str(BIN / "nbgrader"), "generate_assignment", task, "--force"], course, env)
+    released = nbformat.read(course / "release" / "ps-v2" / "ps-v2.ipynb", as_version=4)
+    assert "joined in 1952?" in "\n".join(c.source for c in released.cells)
+    bob = nbformat.read(course / "release" / "ps-v1" / "ps-v1.ipynb", as_version=4)
+    answers = {"ex1-answer": 'n_founders = int((members["joined"] == 1949).sum())',
+               "ex2-answer": 'def joined_after(year):\n    return sorted(members.loc[members["joined"] > year, "country"])'}
+    for cell in bob.cells:
+        cell.source = answers.get(cell.metadata.get("nbgrader", {}).get("grade_id"), cell.source)
+    for student, task in assigned.items():
+        (course / "submitted" / student / task).mkdir(parents=True)
+        nbformat.write(bob, course / "submitted" / student / task / f"{task}.ipynb")  # eve: a copy of bob's
+    for task in ("ps-v1", "ps-v2"):
+        run([str(BIN / "nbgrader"), "autograde", task, "--create", "--force"], course, env)
+    run([str(BIN / "nbgrader"), "export"], course, env)
+    with open(course / "grades.csv", newline="") as f:
+        scores = {(r["student_id"], r["assignment"]): float(r["score"]) for r in csv.DictReader(f)}
+    assert scores[("bob", "ps-v1")] == 5.0 and scores[("eve", "ps-v2")] == 3.0, scores

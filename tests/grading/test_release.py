@@ -324,6 +324,7 @@ def test_release_makes_a_private_secret_once_and_never_prints_it(tmp_path, monke
     (["--roster", "twice.csv", "--secret", "secret"], "line 3: the folder 'ann' is also on line 2"),
     (["--roster", "roster.csv", "--secret", "release/secret"], "must not be kept inside the release folder"),
     (["--roster", "roster.csv", "--secret", "short"], "too short"),
+    (["--nbgrader", "course", "--secret", "secret"], "needs both --roster ROSTER.csv"),
 ])
 def test_release_per_student_errors_are_friendly_and_write_nothing(tmp_path, monkeypatch, capsys, args, needle):
     course(tmp_path)
@@ -334,4 +335,17 @@ def test_release_per_student_errors_are_friendly_and_write_nothing(tmp_path, mon
     assert main(["release", "--source", "exercises", *args]) == 1
     err = capsys.readouterr().err
     assert needle in err and "Traceback" not in err, err
-    assert not (tmp_path / "release").exists()
+    assert not (tmp_path / "release").exists() and not (tmp_path / "course").exists()
+
+
+def test_release_nbgrader_writes_the_default_variant_where_nbgrader_reads_sources(tmp_path, monkeypatch, capsys):
+    """Without a roster, --nbgrader COURSE writes each set in its default variant (no placeholders, no
+    declaration: nbgrader cannot read those) as COURSE/source/<set>/<set>.ipynb, markup kept."""
+    course(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    assert main(["release", "--source", "exercises", "--nbgrader", "nb"]) == 0
+    assert "Released 2 problem set(s)" in capsys.readouterr().out
+    nb = nbformat.read(tmp_path / "nb" / "source" / "ps" / "ps.ipynb", as_version=4)
+    assert text(nb) == text(release.answer_key(variant_demo())) and "### BEGIN HIDDEN TESTS" in text(nb)
+    assert "{{" not in text(nb) and "alliances" not in nb.metadata
+    assert (tmp_path / "nb" / "source" / "plain" / "plain.ipynb").is_file()
