@@ -75,6 +75,14 @@ that never runs student code (see `alliances/grading/`).
 VARIANTS = "variants.csv"
 ASSIGNMENTS = "assignments.csv"  # with --nbgrader: the nbgrader assignment of each student and set
 
+_DEFAULT = """
+## Per-student variants
+
+{sets} declare per-student variants: this release holds their default variant (the first value of
+each parameter). `python -m alliances release --roster ROSTER.csv --secret SECRET_FILE` gives each
+student their own (see the README of the repository).
+"""
+
 _ROSTER = """
 ## Per-student variants
 
@@ -169,7 +177,9 @@ def release(source_dir="exercises", out_dir="release", roster=None, secret=None,
         if nbgrader is not None:
             write_csv(Path(nbgrader) / ASSIGNMENTS, ["student", "set", "assignment"], assigned)
     readme = out / "README.md"
+    varied = [name for name, nb in books.items() if variants.declared(nb)]
     readme.write_text(_README.format(source=Path(source_dir).as_posix(), table="\n".join(rows)) +
+                      (_DEFAULT.format(sets=", ".join(varied)) if students is None and varied else "") +
                       ("" if students is None else _ROSTER.format(
                           source=Path(source_dir).as_posix(), roster=Path(roster).as_posix(),
                           secret=Path(secret).as_posix())),

@@ -5,7 +5,8 @@ For each set: the set-up cell runs once in a fresh Python process, then each var
 of each group, the other groups at their default) runs in a fork of it: its key's answers in
 order, each followed by the exercise's test cell of its own variant (which must pass) and of every
 variant that differs from it in one group the exercise uses (which must fail: a notebook copied
-from a classmate earns nothing there). A test passed through "error carried forward" counts as
+from a classmate earns nothing there). As when grading, the tests of each variant run in a
+namespace of their own (the set-up, that variant's earlier tests and the answers so far). A test passed through "error carried forward" counts as
 passed. The same audit runs on a small synthetic set (``helpers.variant_demo``), right and broken.
 """
 
@@ -13,8 +14,8 @@ import json
 import os
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 
-import nbformat
 import pytest
 
 from alliances.grading import markup, release, variants
@@ -32,12 +33,13 @@ os.environ.setdefault("MPLBACKEND", "Agg")
 job = json.load(open(sys.argv[1]))
 ns = {"__name__": "__main__"}
 exec(compile(job["setup"], "setup", "exec"), ns)
+setup = dict(ns)
 from alliances import checks
 
-def test(code):
+def test(code, checker):
     checks._CARRIED.clear()
     try:
-        exec(compile(code, "test", "exec"), ns)
+        exec(compile(code, "test", "exec"), checker)
         return "passed" + (" (error carried forward)" if checks._CARRIED else "")
     except BaseException as err:
         return f"{type(err).__name__}: {err}"[:300]
@@ -47,13 +49,18 @@ def test(code):
 for n, run in enumerate(job["runs"]):
     pid = os.fork()
     if pid == 0:
-        found = []
+        found, answers, checkers = [], {}, {}
         for exercise, answer, tests in run:
+            before = {k: id(v) for k, v in ns.items()}
             try:
                 exec(compile(answer, exercise, "exec"), ns)
             except BaseException as err:
                 found.append([exercise, "answer", f"{type(err).__name__}: {err}"[:300]])
-            found += [[exercise, label, test(code)] for label, code in tests]
+            answers.update({k: v for k, v in ns.items() if before.get(k) != id(v)})
+            for label, code in tests:  # each variant's tests in a checker of their own, as when grading
+                checker = checkers.setdefault(label, dict(setup))
+                checker.update(answers)
+                found.append([exercise, label, test(code, checker)])
         with open(f"{sys.argv[1]}.{n}", "w") as f:
             json.dump(found, f)
         os._exit(0)
@@ -94,7 +101,8 @@ def audit(nb, name: str, folder, tmp) -> tuple[list[str], list[str]]:
                     if r != choice[g]:
                         other = {**choice, g: r}
                         tests.append((variants.label(other), cells(other)[ex.index].source))
-            run.append((ex.grade_id, "\n".join(cells(choice)[i].source for i in ex.answers), tests))
+            answer = "\n".join(cells(choice)[i].source for i in ex.answers if cells(choice)[i].cell_type == "code")
+            run.append((ex.grade_id, answer, tests))
         runs.append(run)
         names.append(variants.label(choice))
     job = tmp / f"{name}.json"
@@ -122,7 +130,10 @@ def audit(nb, name: str, folder, tmp) -> tuple[list[str], list[str]]:
 def audits(tmp_path_factory):
     """The audit of every set that declares variants (sets without are audited in their default)."""
     tmp = tmp_path_factory.mktemp("variants")
-    return {name: audit(release.read(SOURCE / name / f"{name}.ipynb"), name, SOURCE / name, tmp) for name in SETS}
+    with ThreadPoolExecutor(max_workers=2) as pool:  # each audit is a process of its own
+        found = pool.map(lambda name: audit(release.read(SOURCE / name / f"{name}.ipynb"), name, SOURCE / name, tmp),
+                         SETS)
+        return dict(zip(SETS, found))
 
 
 @pytest.mark.parametrize("name", SETS)
@@ -155,6 +166,15 @@ def test_a_key_copied_to_another_variant_fails_every_exercise_that_variant_chang
 
 def test_the_audit_passes_a_well_made_set(tmp_path):
     assert audit(variant_demo(), "demo", tmp_path, tmp_path) == ([], [])
+
+
+def test_the_audit_runs_each_variants_tests_in_a_namespace_of_their_own(tmp_path):
+    """As in the grader's checker, a later test may use what an earlier test of its variant defined."""
+    nb = variant_demo()
+    ex1, ex2 = (next(c for c in nb.cells if c.id == i) for i in ("ex1", "ex2"))
+    ex1.source = "_n = {{n_joined}}\n" + ex1.source.replace("expected={{n_joined}}", "expected=_n")
+    ex2.source += "\nassert n_founders == _n"
+    assert audit(nb, "demo", tmp_path, tmp_path) == ([], [])
 
 
 def test_the_audit_finds_variants_that_do_not_tell_students_apart(tmp_path):

@@ -130,6 +130,7 @@ def test_release_writes_student_key_and_readme(tmp_path):
     assert SECRETS[0] not in text(student) and SECRETS[0] in text(key)
     readme = (tmp_path / "out/README.md").read_text()
     assert "| problem-set-demo | ex1 (2), ex2 (3) | 5 |" in readme
+    assert "variant" not in readme  # a set without variants: as before
     assert len(written) == 3
     assert (src / "problem-set-demo.ipynb").read_bytes() == FIXTURE.read_bytes()
 
@@ -239,6 +240,8 @@ def test_release_writes_the_default_variant_and_no_declaration(tmp_path):
         assert "alliances" not in nb.metadata and "n_joined" not in json.dumps(nb) and "joined in 195" not in text(nb)
     key = nbformat.read(tmp_path / "out" / "key" / "ps.ipynb", as_version=4)
     assert "expected=3," in text(key) and '== 1949).sum()' in text(key)
+    assert "ps declare per-student variants: this release holds their default variant" in \
+        (tmp_path / "out" / "README.md").read_text()
     assert release.student_version(variant_demo()).cells[2].source.endswith("joined in 1949? Assign the number "
                                                                             "to `n_founders`.")
 

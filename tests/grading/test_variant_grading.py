@@ -16,7 +16,7 @@ from alliances.__main__ import main
 from alliances.grading import release, variants
 from alliances.grading.batch import grade
 
-from helpers import VARIANT_YEARS, variant_demo
+from helpers import variant_demo
 
 pytestmark = pytest.mark.slow  # real sandboxed grading (seconds per submission)
 
@@ -37,6 +37,11 @@ def rows_of(out):
         return {(r["student"], r["exercise"]): (float(r["points"]), r["reason"]) for r in csv.DictReader(f)}
 
 
+def rows_of_grade(subs, src, out, **kwargs):
+    grade(subs, src, out, timeout=20, jobs=2, **kwargs)
+    return rows_of(out)
+
+
 def test_without_a_roster_every_submission_is_graded_against_the_default_variant(tmp_path):
     src, subs = tmp_path / "exercises", tmp_path / "subs"
     src.mkdir()
@@ -48,11 +53,6 @@ def test_without_a_roster_every_submission_is_graded_against_the_default_variant
     assert rows["default", "ex1"] == (2, "passed") and rows["default", "ex2"] == (3, "passed")
     assert rows["other", "ex1"][0] == 0 and "Not quite: 2 is too low. Hint: Compare the joined column with 1949." \
         in rows["other", "ex1"][1], rows["other", "ex1"]
-
-
-def rows_of_grade(subs, src, out, **kwargs):
-    grade(subs, src, out, timeout=20, jobs=2, **kwargs)
-    return rows_of(out)
 
 
 SECRET = "0123456789abcdef" * 4  # fixed: under it bob draws 1949 (the default), eve 1952
@@ -90,6 +90,8 @@ def test_each_student_is_graded_against_their_own_variant_and_a_copy_earns_only_
     assert rows["eve", "ex2"] == (3, "passed")  # a general function: right for every variant
     feedback = (course["out"] / "feedback" / "eve" / f"{SET}.md").read_text()
     assert "1952" in feedback and "1949" not in feedback  # eve's own variant only
+    for path in course["out"].rglob("*"):  # the secret is in its own file only
+        assert path.is_dir() or SECRET not in path.read_text(errors="replace"), path
 
 
 def test_a_folder_not_on_the_roster_scores_zero_on_a_set_with_variants(course):
@@ -124,4 +126,13 @@ def test_grade_per_student_errors_are_friendly(course, monkeypatch, capsys, args
     assert main(["grade", "subs", "--out", str(tmp_path / "out"), "--quiet", *args]) == 1
     err = capsys.readouterr().err
     assert needle in err and "Traceback" not in err, err
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_secret_the_sandboxes_could_read_is_refused(course, monkeypatch, tmp_path):
+    from alliances.grading import batch
+    monkeypatch.setattr(batch, "view", lambda hide: ({course["root"]}, []))  # as if root held the package
+    with pytest.raises(ValueError, match="lies where the sandboxes can read it"):
+        grade(course["subs"], course["src"], tmp_path / "out", roster=course["root"] / "roster.csv",
+              secret=course["root"] / "secret")
     assert not (tmp_path / "out").exists()
