@@ -174,7 +174,10 @@ def _entry(role: str = "", code: str = "") -> list[str]:
     """The command of a worker (or running ``code``): this Python, isolated mode, this copy of the package."""
     parent = str(Path(__file__).resolve().parent.parent.parent)
     code = code or f"from alliances.grading.worker import _serve; _serve({role!r})"
-    return [sys.executable, "-I", "-c", f"import sys; sys.path.insert(0, {parent!r}); {code}"]
+    # the real folder of this Python (a venv reached through a link is bound where it really is),
+    # but its own name in it: resolving the file itself would leave the venv for the base Python
+    python = Path(sys.executable).parent.resolve() / Path(sys.executable).name
+    return [str(python), "-I", "-c", f"import sys; sys.path.insert(0, {parent!r}); {code}"]
 
 
 if __name__ == "__main__":

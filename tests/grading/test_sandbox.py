@@ -452,3 +452,18 @@ def test_containers_left_during_a_batch_are_removed_at_its_end(podman, tmp_path)
         assert "alliances-sandbox-" not in names
     finally:
         subprocess.run(["podman", "rm", "--force", left], capture_output=True)
+
+
+def test_a_venv_reached_through_a_link_starts_in_the_sandbox(tmp_path, monkeypatch):
+    """A checkout whose .venv is a link to another folder (a git worktree sharing a venv): the
+    worker's Python must be named where the sandbox binds it, or bwrap cannot find it."""
+    from alliances.grading import worker
+    from alliances.grading.sandboxes.common import view
+    link = tmp_path / "venv-link"
+    link.symlink_to(Path(sys.executable).parent.resolve(), target_is_directory=True)
+    monkeypatch.setattr(sys, "executable", str(link / Path(sys.executable).name))
+    python = Path(worker._entry("sandbox")[0])
+    binds, _ = view(())
+    assert python.parent == Path(sys.executable).parent.resolve()
+    assert any(python.is_relative_to(b) for b in binds), (python, binds)
+    assert python.name == Path(sys.executable).name  # the venv's own launcher, not the base Python
