@@ -69,10 +69,16 @@ class Recorder:
     def _start(self, item) -> _Chapter | None:
         """The recording of ``item``'s chapter, begun when its kernel is about to start."""
         from . import check_specs
+        from .solutions import EditionError
 
         nb = item.parent.nb
         if (item.path.parent.resolve() != self.book_dir or getattr(item.parent, "kernel", None) is not None
-                or not check_specs.check_cells(nb) or not self._reads_our_data()):
+                or not self._reads_our_data()):
+            return None
+        try:
+            if not check_specs.check_cells(nb):
+                return None
+        except EditionError:  # a malformed solution: nothing to record; the book build reports it
             return None
         if self._tmp is None:
             self._tmp = Path(tempfile.mkdtemp(prefix="check-records-"))

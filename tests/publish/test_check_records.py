@@ -99,11 +99,15 @@ def test_nbval_stores_what_executing_the_chapter_records(tmp_path, monkeypatch):
 
 @pytest.mark.notebooks
 @pytest.mark.slow
-@pytest.mark.parametrize("case", ["a cell fails", "other data", "part of the chapter"])
+@pytest.mark.parametrize("case", ["a cell fails", "other data", "part of the chapter", "a malformed solution"])
 def test_nbval_stores_nothing_from_a_partial_failing_or_other_data_run(tmp_path, case):
+    """... and a solution without its end records nothing (nbval still runs it; the book build fails on it)."""
     book = tmp_path / "book"
     book.mkdir()
-    nbformat.write(chapter(last="1 / 0" if case == "a cell fails" else "x = 1"), book / "demo.ipynb")
+    nb = chapter(last="1 / 0" if case == "a cell fails" else "x = 1")
+    if case == "a malformed solution":
+        nb.cells[4].source = "No end marker."
+    nbformat.write(nb, book / "demo.ipynb")
     env, args = {}, ["book/demo.ipynb"]
     if case == "other data":
         shutil.copytree(ROOT / "data", tmp_path / "data")
