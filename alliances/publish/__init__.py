@@ -10,6 +10,7 @@
 - ``cache.py``: the execution cache, cleared when the data change;
 - ``workspace.py``: a student's working folder (``make lab``), never overwritten;
 - ``stale_glue.py``: stored glue records against fresh ones (the nbval run finds stale numbers);
+- ``nbval_records.py``: the nbval run records the chapters' check calls for the notebook edition;
 - ``sphinx/``: the book's Sphinx extensions (page fixes, the version footer, the notebook edition).
 
 Importing this package imports nothing heavy. The library students import is ``alliances`` itself

@@ -176,6 +176,49 @@ def record(nb, workdir: Path, key_prefix: str = "", timeout: int = 300) -> dict[
     return {key.removeprefix(key_prefix): entries for key, entries in found.items()}
 
 
+def cache_path(nb, stem: str, cache_dir: Path, data_dir: Path) -> Path:
+    """Where the records of chapter ``stem`` are cached: a key of its code, the library and the data.
+
+    The key hashes the code cells' sources, the library's modules the chapter imports
+    (``alliances/*.py``, ``alliances/research/*.py``) and the data (``cache.data_fingerprint``),
+    so a change to any of them makes the cached records stale: no check of the edition can hold
+    an expected value computed from old code or data.
+    """
+    import hashlib
+
+    from . import cache
+
+    h = hashlib.sha256()
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            h.update(cell.source.encode() + b"\0")
+    package = Path(checks.__file__).parent  # the library the chapter imports (checks, data, ...)
+    for module in sorted([*package.glob("*.py"), *package.glob("research/*.py")]):
+        h.update(module.read_bytes())
+    if (Path(data_dir) / "datapackage.json").is_file():
+        h.update(cache.data_fingerprint(data_dir).encode())
+    return Path(cache_dir) / f"{stem}-{h.hexdigest()[:16]}.json"
+
+
+def cached(path: Path) -> dict[str, list[dict]] | None:
+    """The records stored at ``path`` (:func:`cache_path`), or None."""
+    path = Path(path)
+    return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else None
+
+
+def store(path: Path, records: dict[str, list[dict]]) -> None:
+    """Store ``records`` at ``path`` (:func:`cache_path`), replacing the chapter's older records."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    stem = path.stem.rsplit("-", 1)[0]
+    for old in path.parent.glob(f"{stem}-*.json"):
+        if old.stem.rsplit("-", 1)[0] == stem:
+            old.unlink()
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(records), encoding="utf-8")
+    tmp.replace(path)
+
+
 def rewrite(nb, records: dict[str, list[dict]]) -> int:
     """Replace, in place, each check cell of ``nb`` by its notebook-edition form; return how many."""
     done = 0

@@ -107,30 +107,16 @@ def glued(executed, glue_json: Path) -> tuple[dict, dict]:
 
 
 def check_records(nb, source: Path, cache_dir: Path, data_dir: Path) -> dict:
-    """The recorded check calls of a chapter (``check_specs.record``), from the cache if current."""
-    import hashlib
-    import json
+    """The recorded check calls of a chapter (``check_specs.record``), from the cache if current.
 
-    from .. import cache
-    from ... import checks
-
-    h = hashlib.sha256()
-    for cell in nb.cells:
-        if cell.cell_type == "code":
-            h.update(cell.source.encode() + b"\0")
-    package = Path(checks.__file__).parent  # the library the chapter imports (checks, data, ...)
-    for module in sorted([*package.glob("*.py"), *package.glob("research/*.py")]):
-        h.update(module.read_bytes())
-    if (data_dir / "datapackage.json").is_file():
-        h.update(cache.data_fingerprint(data_dir).encode())
-    path = cache_dir / f"{source.stem}-{h.hexdigest()[:16]}.json"
-    if path.is_file():
-        return json.loads(path.read_text(encoding="utf-8"))
-    records = check_specs.record(nb, source.parent)
-    cache_dir.mkdir(parents=True, exist_ok=True)
-    for old in cache_dir.glob(f"{source.stem}-*.json"):
-        old.unlink()
-    path.write_text(json.dumps(records), encoding="utf-8")
+    The test run fills the cache while nbval executes the chapter (``alliances.publish.nbval_records``),
+    so the book build of the same run executes nothing again.
+    """
+    path = check_specs.cache_path(nb, source.stem, cache_dir, data_dir)
+    records = check_specs.cached(path)
+    if records is None:
+        records = check_specs.record(nb, source.parent)
+        check_specs.store(path, records)
     return records
 
 

@@ -1,0 +1,119 @@
+"""The cache of the chapters' recorded check calls (``check_specs.cache_path``, ``store``) and its
+filling during nbval's run (``alliances/publish/nbval_records.py``): the records nbval stores are
+exactly those ``check_specs.record`` makes by executing the chapter, and only a complete, passing
+run on the book's own data stores any.
+"""
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import types
+
+import nbformat
+import pytest
+
+from alliances import checks, data
+from alliances.publish import check_specs, nbval_records
+from helpers import ROOT
+
+
+def chapter(last="x = 1"):
+    """A chapter with one exercise: student cell, gated solution, check cell (computing ``expected``)."""
+    md, code = nbformat.v4.new_markdown_cell, nbformat.v4.new_code_cell
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [md("```{exercise}\n:label: ex-a\nAdd.\n```"),
+                code("from alliances import checks\nanswer_x = ..."),
+                md("```{solution-start} ex-a\n```"), code("answer_x = 2 + 1"), md("```{solution-end}\n```"),
+                code("_e = sum([1, 2])\nchecks.check_number(answer_x, expected=_e, mistakes=[(_e - 1, 'off by one')])"),
+                code(last)]
+    for i, cell in enumerate(nb.cells):
+        cell["id"] = f"cell-{i}"
+    return nb
+
+
+def test_the_plugin_uses_the_librarys_names():
+    assert nbval_records.RECORD_ENV == checks.RECORD_ENV
+    assert nbval_records.DATA_ENV == data.ENV_VAR
+
+
+def test_the_key_changes_with_the_code_the_library_and_the_data(tmp_path, monkeypatch):
+    shutil.copytree(ROOT / "data", tmp_path / "data")
+    key = check_specs.cache_path(chapter(), "c", tmp_path, tmp_path / "data")
+    assert key == check_specs.cache_path(chapter(), "c", tmp_path, tmp_path / "data")
+    assert key != check_specs.cache_path(chapter(last="x = 2"), "c", tmp_path, tmp_path / "data")
+    nmc = tmp_path / "data" / "nmc.csv"
+    nmc.write_text(nmc.read_text().replace("\n2,2022,", "\n2,2022,1", 1))
+    assert key != check_specs.cache_path(chapter(), "c", tmp_path, tmp_path / "data")
+    nmc.write_bytes((ROOT / "data" / "nmc.csv").read_bytes())
+    library = tmp_path / "alliances"
+    shutil.copytree(ROOT / "alliances", library, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(check_specs, "checks", types.SimpleNamespace(__file__=str(library / "checks.py")))
+    assert key == check_specs.cache_path(chapter(), "c", tmp_path, tmp_path / "data")
+    (library / "research" / "panels.py").write_text("# changed\n", encoding="utf-8")
+    assert key != check_specs.cache_path(chapter(), "c", tmp_path, tmp_path / "data")
+
+
+def test_storing_replaces_only_the_same_chapters_records(tmp_path):
+    """lab-deterrence's records must not delete lab-deterrence-debate's (a name that extends it)."""
+    check_specs.store(tmp_path / "lab-deterrence-debate-1111.json", {"a": []})
+    check_specs.store(tmp_path / "lab-deterrence-2222.json", {"b": []})
+    check_specs.store(tmp_path / "lab-deterrence-3333.json", {"c": []})
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["lab-deterrence-3333.json", "lab-deterrence-debate-1111.json"]
+    assert check_specs.cached(tmp_path / "lab-deterrence-3333.json") == {"c": []}
+    assert check_specs.cached(tmp_path / "lab-deterrence-2222.json") is None
+
+
+def run_nbval(folder, *args, env=None):
+    (folder / "conftest.py").write_text(
+        "from pathlib import Path\nfrom alliances.publish.nbval_records import Recorder\n\n"
+        "def pytest_configure(config):\n"
+        "    here = Path(__file__).parent\n"
+        f"    config.pluginmanager.register(Recorder(here / 'book', here / 'cache', Path({str(ROOT / 'data')!r})))\n")
+    env = {**os.environ, "PYTHONPATH": str(ROOT), **(env or {})}
+    env.pop(checks.RECORD_ENV, None)
+    return subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--nbval-lax",
+                           "--nbval-current-env", *args], cwd=folder, env=env, capture_output=True, text=True)
+
+
+@pytest.mark.notebooks
+@pytest.mark.slow
+def test_nbval_stores_what_executing_the_chapter_records(tmp_path, monkeypatch):
+    book = tmp_path / "book"
+    book.mkdir()
+    nbformat.write(chapter(), book / "demo.ipynb")
+    proc = run_nbval(tmp_path, "book/demo.ipynb")
+    assert proc.returncode == 0, proc.stdout[-3000:]
+    nb = nbformat.read(book / "demo.ipynb", as_version=4)
+    path = check_specs.cache_path(nb, "demo", tmp_path / "cache", ROOT / "data")
+    assert [p.name for p in (tmp_path / "cache").iterdir()] == [path.name]
+    monkeypatch.setenv("PYTHONPATH", str(ROOT))  # the kernel imports this checkout's alliances
+    monkeypatch.delenv(checks.RECORD_ENV, raising=False)
+    executed = json.loads(json.dumps(check_specs.record(nb, book)))
+    assert check_specs.cached(path) == executed
+    assert [e["call"]["kwargs"]["expected"] for e in executed["cell-5"]] == [3]
+    edition = check_specs.student_source(nb.cells[5].source, executed["cell-5"], "ex-a")
+    assert "sum(" not in edition and "mistakes" not in edition and "checks.check_exercise('ex-a', answer_x" in edition
+
+
+@pytest.mark.notebooks
+@pytest.mark.slow
+@pytest.mark.parametrize("case", ["a cell fails", "other data", "part of the chapter", "a malformed solution"])
+def test_nbval_stores_nothing_from_a_partial_failing_or_other_data_run(tmp_path, case):
+    """... and a solution without its end records nothing (nbval still runs it; the book build fails on it)."""
+    book = tmp_path / "book"
+    book.mkdir()
+    nb = chapter(last="1 / 0" if case == "a cell fails" else "x = 1")
+    if case == "a malformed solution":
+        nb.cells[4].source = "No end marker."
+    nbformat.write(nb, book / "demo.ipynb")
+    env, args = {}, ["book/demo.ipynb"]
+    if case == "other data":
+        shutil.copytree(ROOT / "data", tmp_path / "data")
+        env = {data.ENV_VAR: str(tmp_path / "data")}
+    if case == "part of the chapter":
+        args = [f"book/demo.ipynb::Cell {n}" for n in range(3)]  # all but the last code cell
+    proc = run_nbval(tmp_path, *args, env=env)
+    assert (proc.returncode != 0) == (case == "a cell fails"), proc.stdout[-3000:]
+    assert not (tmp_path / "cache").exists() or not list((tmp_path / "cache").iterdir())
