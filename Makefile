@@ -40,8 +40,8 @@ student-book: $(STAMP)
 # full (solutions at the end of each chapter) and student (no solutions), into _build/pdf and
 # _build/html/pdf, where the web book's landing page links to them.
 pdf: book student-book
-	$(BIN)/python -m alliances.publish pdf --variant full
-	$(BIN)/python -m alliances.publish pdf --variant student
+	$(BIN)/python -m alliances.publish pdf --form full
+	$(BIN)/python -m alliances.publish pdf --form student
 	mkdir -p _build/html/pdf && cp _build/pdf/*.pdf _build/html/pdf/
 
 test: $(STAMP)

@@ -9,7 +9,7 @@ import sys
 
 from .publish.notebooks import *  # noqa: F401,F403
 from .publish.notebooks import (CODE_TAGS, DIRECTIVES, FENCE_RE, MYST_LEFTOVER_RE, ROLE_RE, ROLES,  # noqa: F401
-                                TARGET_RE, VARIANTS, Book, Citation, convert, convert_markdown, leftover_myst,
+                                TARGET_RE, FORMS, Book, Citation, convert, convert_markdown, leftover_myst,
                                 render_directive, render_role)
 from .publish.solutions import EditionError, is_check, remove_solutions, solution_spans  # noqa: F401
 from .publish.workspace import copy_missing  # noqa: F401

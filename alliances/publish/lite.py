@@ -3,8 +3,8 @@
 Usage: ``python -m alliances.publish lite [OUT]`` (``make book`` runs it after the book build).
 
 The site holds the notebook edition of every chapter (``notebooks.py``, written by the
-book build into ``_build/html/notebooks``): the student variant in ``book/`` (what a link
-opens), the self-study variant in ``self-study/``; the student problem sets (``exercises/``),
+book build into ``_build/html/notebooks``): the student form in ``book/`` (what a link
+opens), the self-study form in ``self-study/``; the student problem sets (``exercises/``),
 the whole data package (``data/``) and a wheel of the ``alliances`` package, which piplite
 installs from the site itself. Each notebook gets one extra first
 cell that installs the package when it runs in Pyodide and does nothing elsewhere.

@@ -14,7 +14,7 @@ front end with no extension (JupyterLab, Notebook 7, Colab, VS Code, JupyterLite
 - ``{exercise}`` becomes "### Exercise 5.2: Title" (numbered as in the web book); dropdown
   admonitions (hints) become ``<details>``; other admonitions a block quote; ``(label)=``
   targets and MyST comments are dropped;
-- variant ``student``: every solution removed (as ``solutions.remove_solutions`` does for the
+- form ``student``: every solution removed (as ``solutions.remove_solutions`` does for the
   student web book); ``self-study``: each solution kept as non-executable code
   in a collapsed ``<details>`` "Solution" (a hidden *executable* solution would overwrite the
   student's answer on "Run all");
@@ -39,7 +39,7 @@ from . import check_specs
 from .solutions import (EditionError, is_check, is_solution_end, is_solution_start, solution_spans,
                         text_after_end, without_directives)
 
-VARIANTS = ("student", "self-study")
+FORMS = ("student", "self-study")
 
 # MyST constructs the converter handles (tests/publish/test_notebooks.py checks book/ uses no others).
 ROLES = {"glue", "glue:text", "glue:", "cite", "cite:p", "cite:t", "cite:ps", "cite:ts", "term", "doc", "ref",
@@ -216,7 +216,7 @@ def _quote(title: str, body: str) -> str:
     return "\n".join(f"> {line}".rstrip() for line in text.splitlines())
 
 
-def render_directive(name, arg, options, body: str, book: Book, variant: str, cited: list[str]) -> str:
+def render_directive(name, arg, options, body: str, book: Book, form: str, cited: list[str]) -> str:
     """Markdown for one MyST directive (its body already converted)."""
     dropdown = "dropdown" in options.get("class", "").split()
     if name == "exercise":
@@ -245,7 +245,7 @@ def render_directive(name, arg, options, body: str, book: Book, variant: str, ci
             image = f'<img src="data:image/png;base64,{book.glue_images[arg]}" alt="{alt}">'
         return f"{image}\n\n{caption}".strip()
     if name == "solution":
-        return "" if variant == "student" else _details("Solution", body)
+        return "" if form == "student" else _details("Solution", body)
     raise EditionError(f"{book.docname}: MyST directive {{{name}}} is not handled by the notebook edition")
 
 
@@ -292,7 +292,7 @@ def join_list_lookalikes(text: str) -> str:
     return "\n".join(lines)
 
 
-def convert_markdown(source: str, book: Book, variant: str = "student", cited: list[str] | None = None) -> str:
+def convert_markdown(source: str, book: Book, form: str = "student", cited: list[str] | None = None) -> str:
     """One markdown cell's source with every MyST construct rendered as plain (Jupyter) markdown."""
     cited = [] if cited is None else cited
     lines, out, i = source.splitlines(), [], 0
@@ -305,9 +305,9 @@ def convert_markdown(source: str, book: Book, variant: str = "student", cited: l
             name, arg, options, body, i = _parse_directive(lines, i)
             if name not in DIRECTIVES:
                 raise EditionError(f"{book.docname}: MyST directive {{{name}}} is not handled by the notebook edition")
-            inner = convert_markdown("\n".join(body), book, variant, cited)
+            inner = convert_markdown("\n".join(body), book, form, cited)
             arg = ROLE_RE.sub(lambda m: render_role(m.group(1), m.group(2), book, cited), arg)
-            out.append(render_directive(name, arg, options, inner, book, variant, cited))
+            out.append(render_directive(name, arg, options, inner, book, form, cited))
             continue
         out.append(line)
         i += 1
@@ -361,7 +361,7 @@ def _solution_markdown(cells, book: Book, cited: list[str]) -> str:
     return _details("Solution", "\n\n".join(p for p in parts if p.strip()))
 
 
-def convert(nb, book: Book, variant: str = "student", executed=None, check_records=None) -> nbformat.NotebookNode:
+def convert(nb, book: Book, form: str = "student", executed=None, check_records=None) -> nbformat.NotebookNode:
     """The notebook edition of one chapter (a new notebook; ``nb`` is not changed).
 
     ``executed``: the executed copy the web book used; its outputs replace the stored ones
@@ -369,8 +369,8 @@ def convert(nb, book: Book, variant: str = "student", executed=None, check_recor
     chapter's recorded check calls (``check_specs.record``); with them each check cell becomes
     ``checks.check_exercise(...)`` without the formula of the answer (``check_specs``).
     """
-    if variant not in VARIANTS:
-        raise ValueError(f"variant must be one of {VARIANTS}")
+    if form not in FORMS:
+        raise ValueError(f"form must be one of {FORMS}")
     nb = copy.deepcopy(nb)
     if executed is not None:
         outputs = {c.get("id"): c.get("outputs", []) for c in executed.cells if c.cell_type == "code"}
@@ -387,7 +387,7 @@ def convert(nb, book: Book, variant: str = "student", executed=None, check_recor
     while i < len(nb.cells):
         cell = nb.cells[i]
         if i in starts:
-            if variant == "self-study":
+            if form == "self-study":
                 new = nbformat.v4.new_markdown_cell(_solution_markdown(nb.cells[i:starts[i] + 1], book, cited))
                 new["id"] = f"{cell.get('id', i)}-solution"
                 cells.append(new)
@@ -395,12 +395,12 @@ def convert(nb, book: Book, variant: str = "student", executed=None, check_recor
                 rest = text_after_end(nb.cells[starts[i]].source)
                 if rest.strip():
                     closing = copy.deepcopy(nb.cells[starts[i]])
-                    closing.source = convert_markdown(rest, book, variant, cited)
+                    closing.source = convert_markdown(rest, book, form, cited)
                     cells.append(closing)
             i = starts[i] + 1
             continue
         if cell.cell_type == "markdown":
-            cell.source = convert_markdown(cell.source, book, variant, cited)
+            cell.source = convert_markdown(cell.source, book, form, cited)
             if cell.source.strip():
                 cells.append(cell)
         elif cell.cell_type == "code":
@@ -422,7 +422,7 @@ def convert(nb, book: Book, variant: str = "student", executed=None, check_recor
             if "figure" in figure:
                 label = figure["figure"].get("name", "")
                 number = book.numbers.get(label)
-                caption = convert_markdown(figure["figure"].get("caption", ""), book, variant, cited)
+                caption = convert_markdown(figure["figure"].get("caption", ""), book, form, cited)
                 text = f"**Fig. {number}.** {caption}" if number else caption
                 alt = figure.get("image", {}).get("alt")
                 if alt:
@@ -441,13 +441,13 @@ def convert(nb, book: Book, variant: str = "student", executed=None, check_recor
         cells.append(ref)
     if cells and cells[0].cell_type == "markdown":
         title, _, rest = cells[0].source.partition("\n")
-        kind = "student variant: no solutions" if variant == "student" else "self-study variant: solutions collapsed"
+        kind = "no solutions" if form == "student" else "for self-study: solutions collapsed"
         note = (f"*Chapter {book.chapter} of the notebook edition ({kind}) of the web book "
                 f"[{book.titles.get('book/index', 'the web book')}]({book.url(book.docname)}).*")
         cells[0].source = f"{title}\n\n{note}\n{rest}" if title.startswith("# ") else f"{note}\n\n{cells[0].source}"
     nb.cells = cells
     nb.metadata.pop("widgets", None)
-    nb.metadata["alliances_edition"] = {"variant": variant, "source": f"{book.docname}.ipynb"}
+    nb.metadata["alliances_edition"] = {"form": form, "source": f"{book.docname}.ipynb"}
     return nb
 
 

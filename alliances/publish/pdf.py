@@ -1,15 +1,15 @@
 """Build the PDF edition of the book from its built HTML pages, offline.
 
-    python -m alliances.publish pdf [--variant full|student] [--html DIR] [--out FILE]
+    python -m alliances.publish pdf [--form full|student] [--html DIR] [--out FILE]
 
 Every page of ``_toc.yml``, in order (``toc.pages``), is printed by headless Chromium (Debian's ``chromium``,
 driven by Playwright; nothing is downloaded) and the pages are joined with pypdf, after a title
 page and a table of contents, with one bookmark per page. Before printing, each page's HTML is
 made into a print copy (:func:`print_html`): navigation, buttons and sidebars removed, dropdowns
-(hints) open, and, in the **full** variant, every solution with its check moved to a "Solutions"
-section at the end of its chapter. The **student** variant is printed from the student web book (``make student-book``), which has no solutions; any left is an error.
+(hints) open, and, in the **full** form, every solution with its check moved to a "Solutions"
+section at the end of its chapter. The **student** form is printed from the student web book (``make student-book``), which has no solutions; any left is an error.
 
-`make pdf` builds both variants into ``_build/pdf/`` (after ``make book`` and ``make
+`make pdf` builds both forms into ``_build/pdf/`` (after ``make book`` and ``make
 student-book``); the web book links to them (``_build/html/pdf/``).
 """
 
@@ -51,12 +51,12 @@ section.pdf-solutions { page-break-before: always; }
 """
 
 
-def print_html(page_html: str, variant: str = "full") -> tuple[str, str]:
+def print_html(page_html: str, form: str = "full") -> tuple[str, str]:
     """A print copy of one built page, and its title.
 
-    Removes page furniture, opens every dropdown and, for the full variant, moves each solution
+    Removes page furniture, opens every dropdown and, for the full form, moves each solution
     (with the check cell that follows it) into a "Solutions" section at the end of the page.
-    The student variant must contain no solution at all (ValueError otherwise).
+    The student form must contain no solution at all (ValueError otherwise).
     """
     soup = BeautifulSoup(page_html, "html.parser")
     for selector in DROP:
@@ -68,7 +68,7 @@ def print_html(page_html: str, variant: str = "full") -> tuple[str, str]:
         node["class"] = [c for c in node.get("class", []) if c != "dropdown"]
     article = soup.select_one("article.bd-article") or soup.body
     solutions = soup.select("div.solution")
-    if variant == "student" and solutions:
+    if form == "student" and solutions:
         raise ValueError(f"{len(solutions)} solution(s) in a page of the student web book")
     if solutions:
         section = soup.new_tag("section", attrs={"class": "pdf-solutions"})
@@ -99,7 +99,7 @@ def _cover(title: str, subtitle: str, contents: list[tuple[str, int]]) -> str:
     <div class="contents"><h2>Contents</h2><table>{rows}</table></div></body></html>"""
 
 
-def build(html_dir: Path, out: Path, variant: str = "full") -> Path:
+def build(html_dir: Path, out: Path, form: str = "full") -> Path:
     """Print every toc page of ``html_dir`` and join them into ``out``; returns ``out``."""
     from playwright.sync_api import sync_playwright
     from pypdf import PdfReader, PdfWriter
@@ -111,7 +111,7 @@ def build(html_dir: Path, out: Path, variant: str = "full") -> Path:
     missing = [p for p in pages if not (html_dir / f"{p}.html").is_file()]
     if missing:
         sys.exit(f"{html_dir} lacks {missing}: build the book first (make book / make student-book)")
-    edition = "student edition (no solutions)" if variant == "student" else "full edition (solutions at the end of each chapter)"
+    edition = "student edition (no solutions)" if form == "student" else "full edition (solutions at the end of each chapter)"
     subtitle = f"Version {alliances.__version__}, {edition}. Text CC BY 4.0; code MIT; data under each source's terms."
     footer = ('<div style="font-size:8pt;width:100%;text-align:center;color:#555">'
               '<span class="title"></span> · <span class="pageNumber"></span></div>')
@@ -123,7 +123,7 @@ def build(html_dir: Path, out: Path, variant: str = "full") -> Path:
         page = context.new_page()
         for name in pages:
             source = html_dir / f"{name}.html"
-            text, title = print_html(source.read_text(encoding="utf-8"), variant)
+            text, title = print_html(source.read_text(encoding="utf-8"), form)
             copy = source.with_name(f".print-{source.name}")  # beside the original: relative links work
             copy.write_text(text.replace("<title>", "<title>", 1), encoding="utf-8")
             try:
@@ -164,12 +164,12 @@ def build(html_dir: Path, out: Path, variant: str = "full") -> Path:
 
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m alliances.publish pdf", description=__doc__.splitlines()[0])
-    parser.add_argument("--variant", choices=["full", "student"], default="full")
+    parser.add_argument("--form", choices=["full", "student"], default="full")
     parser.add_argument("--html", type=Path, help="built HTML (default: _build/html, or the student web book's)")
-    parser.add_argument("--out", type=Path, help="output file (default: _build/pdf/<variant name>.pdf)")
+    parser.add_argument("--out", type=Path, help="output file (default: _build/pdf/<form name>.pdf)")
     args = parser.parse_args(argv)
-    default_html = ROOT / ("_build/student/_build/html" if args.variant == "student" else "_build/html")
-    name = "military-alliances-student.pdf" if args.variant == "student" else "military-alliances.pdf"
-    out = build(args.html or default_html, args.out or ROOT / "_build" / "pdf" / name, args.variant)
+    default_html = ROOT / ("_build/student/_build/html" if args.form == "student" else "_build/html")
+    name = "military-alliances-student.pdf" if args.form == "student" else "military-alliances.pdf"
+    out = build(args.html or default_html, args.out or ROOT / "_build" / "pdf" / name, args.form)
     print(f"wrote {out}")
 

@@ -62,7 +62,7 @@ def test_every_chapter_page_has_launch_and_download_buttons(built_book):
         assert expected <= links, f"{name}: missing {sorted(expected - links)}"
         assert not any("_sources/" in link and link.endswith(".ipynb") for link in links), name
         download = json.loads((built_book / "notebooks" / "student" / f"{name}.ipynb").read_text(encoding="utf-8"))
-        assert download["metadata"]["alliances_edition"]["variant"] == "student"
+        assert download["metadata"]["alliances_edition"]["form"] == "student"
         assert "hub/user-redirect" not in html
 
 

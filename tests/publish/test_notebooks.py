@@ -6,7 +6,7 @@ constructs used in book/ fails on any the converter (and these tests) do not cov
 Edition tests (on the edition the session's book build writes): no MyST syntax left, no solution
 in a student notebook, the glued numbers and exercise numbers are the web book's, every student
 notebook runs top to bottom in a fresh kernel with each check saying "not answered yet", the
-self-study variant has the same code, and `make workspace` (what `make lab` runs) never
+self-study form has the same code, and `make workspace` (what `make lab` runs) never
 overwrites a student's notebook.
 """
 
@@ -46,8 +46,8 @@ def sample_book(**changes) -> notebooks.Book:
     return book
 
 
-def render(source, variant="student", book=None):
-    return notebooks.convert_markdown(source, book or sample_book(), variant)
+def render(source, form="student", book=None):
+    return notebooks.convert_markdown(source, book or sample_book(), form)
 
 
 # ------------------------------------------------------------------ one test per construct
@@ -187,14 +187,14 @@ def test_colab_cell_figure_caption_glue_and_widget_outputs():
     assert caption.source.startswith("**Fig. 7.** Members, 32.") and "A step chart" in caption.source
     widget = next(c for c in nb.cells if c.source == "explore()")
     assert [list(o["data"]) for o in widget.outputs] == [["text/plain"]]
-    assert "widgets" not in nb.metadata and nb.metadata["alliances_edition"]["variant"] == "student"
+    assert "widgets" not in nb.metadata and nb.metadata["alliances_edition"]["form"] == "student"
 
 
 def test_references_cell_ends_the_chapter_and_title_note():
     nb = notebooks.convert(chapter_nb(), sample_book(), "self-study")
     assert nb.cells[-1].source.startswith("## References\n\n- Glenn H. Snyder")
     assert "Stephen M. Walt" in nb.cells[-1].source
-    assert nb.cells[0].source.startswith("# A chapter\n\n*Chapter 3 of the notebook edition (self-study")
+    assert nb.cells[0].source.startswith("# A chapter\n\n*Chapter 3 of the notebook edition (for self-study")
     student = notebooks.convert(chapter_nb(), sample_book(), "student")
     assert "Snyder" not in student.cells[-1].source  # cited only in the solution
 
@@ -260,19 +260,19 @@ def built_edition(built_book):
     return EDITION
 
 
-def edition_nb(variant, name):
-    return nbformat.read(EDITION / variant / f"{name}.ipynb", as_version=4)
+def edition_nb(form, name):
+    return nbformat.read(EDITION / form / f"{name}.ipynb", as_version=4)
 
 
 @pytest.mark.parametrize("name", CHAPTERS)
 def test_edition_notebook_reads_right_and_matches_the_web_book(name, built_edition):
     html = page_text(built_edition.parent / f"{name}.html")
-    for variant in notebooks.VARIANTS:
-        nb = edition_nb(variant, name)
+    for form in notebooks.FORMS:
+        nb = edition_nb(form, name)
         nbformat.validate(nb)
         for cell in nb.cells:
             if cell.cell_type == "markdown":
-                assert notebooks.leftover_myst(cell.source) == [], f"{variant}/{name}: MyST left: {cell.source[:200]}"
+                assert notebooks.leftover_myst(cell.source) == [], f"{form}/{name}: MyST left: {cell.source[:200]}"
         numbers = re.findall(r"^### Exercise (\d+\.\d+)", "\n".join(c.source for c in nb.cells), re.M)
         assert len(numbers) >= 2 and len(set(numbers)) == len(numbers)
         assert len({n.split(".")[0] for n in numbers}) == 1, f"{name}: numbered per chapter {numbers}"
@@ -383,12 +383,12 @@ def test_a_wrapped_line_never_starts_a_list():
 
 @pytest.mark.parametrize("name", CHAPTERS)
 def test_no_line_of_an_edition_notebook_looks_like_a_list_item_it_is_not(name, built_edition):
-    for variant in notebooks.VARIANTS:
-        for cell in edition_nb(variant, name).cells:
+    for form in notebooks.FORMS:
+        for cell in edition_nb(form, name).cells:
             if cell.cell_type == "markdown":
                 lines = cell.source.split("\n")
                 bad = [lines[i] for i in notebooks.list_lookalikes(cell.source)]
-                assert not bad, f"{variant}/{name}: a wrapped line starts like a list item: {bad}"
+                assert not bad, f"{form}/{name}: a wrapped line starts like a list item: {bad}"
 
 
 @pytest.mark.parametrize("name", CHAPTERS)
@@ -406,13 +406,13 @@ def test_no_check_cell_of_the_edition_hands_over_the_answer(name, built_edition)
                 if len(text) > 12:
                     formulas.add(text)
     assert formulas or not check_specs.check_cells(source)
-    for variant in notebooks.VARIANTS:
-        hidden = [c.source for c in edition_nb(variant, name).cells
+    for form in notebooks.FORMS:
+        hidden = [c.source for c in edition_nb(form, name).cells
                   if c.cell_type == "code" and c.metadata.get("cellView") == "form" and "checks.check_" in c.source]
         assert len(hidden) == len(check_specs.check_cells(source))
         for cell in hidden:
-            assert "expected=" not in cell and "mistakes=" not in cell, f"{variant}/{name}:\n{cell[:300]}"
+            assert "expected=" not in cell and "mistakes=" not in cell, f"{form}/{name}:\n{cell[:300]}"
             calls = check_specs.check_calls(cell)
             assert calls and all(c.func.attr == "check_exercise" for c in calls), cell[:300]
             leaked = [f for f in formulas if f in cell]
-            assert not leaked, f"{variant}/{name}: a check cell shows {leaked[0]!r}"
+            assert not leaked, f"{form}/{name}: a check cell shows {leaked[0]!r}"

@@ -42,7 +42,7 @@ def test_student_edition_has_no_solution_text(name, student_html, built_book):
 
 
 def test_student_pdf_has_no_solution(student_html, tmp_path):
-    """The student PDF (alliances/publish/pdf.py --variant student) is printed from this book: no solution text."""
+    """The student PDF (alliances/publish/pdf.py --form student) is printed from this book: no solution text."""
     from pypdf import PdfReader
 
     reader = PdfReader(pdf.build(student_html.parent, tmp_path / "student.pdf", "student"))

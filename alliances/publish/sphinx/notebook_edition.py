@@ -140,16 +140,16 @@ def write_edition(app, exception):
         book.docname, book.chapter = doc, str(chapters.get(doc, ""))
         records = check_records(nb, source, Path(app.outdir).parent / ".check-records", Path(app.srcdir) / "data") \
             if check_specs.check_cells(nb) else None
-        for variant in notebooks.VARIANTS:
-            result = notebooks.convert(nb, book, variant, executed=executed, check_records=records)
-            target = out / variant / f"{doc}.ipynb"
+        for form in notebooks.FORMS:
+            result = notebooks.convert(nb, book, form, executed=executed, check_records=records)
+            target = out / form / f"{doc}.ipynb"
             target.parent.mkdir(parents=True, exist_ok=True)
             nbformat.write(result, target)
             written += 1
         images = source.parent / "images"
-        for variant in notebooks.VARIANTS:
-            if images.is_dir() and not (out / variant / Path(doc).parent / "images").exists():
-                shutil.copytree(images, out / variant / Path(doc).parent / "images")
+        for form in notebooks.FORMS:
+            if images.is_dir() and not (out / form / Path(doc).parent / "images").exists():
+                shutil.copytree(images, out / form / Path(doc).parent / "images")
     app.notebook_edition_count = written
 
 
