@@ -59,7 +59,8 @@ def test_every_exercise_has_points_a_hint_and_a_check_with_that_hint(name):
     for ex in auto_exercises(name):
         assert ex.points > 0, ex.grade_id
         text = nb.cells[ex.answers[0] - 1].source
-        assert re.search(rf"\({ex.points:g} points?\)", text), f"{name} {ex.grade_id}: no points in the title"
+        unit = "point" if ex.points == 1 else "points"
+        assert re.search(rf"\({ex.points:g} {unit}\)", text), f"{name} {ex.grade_id}: no '({ex.points:g} {unit})' in the title"
         hint = re.search(r"<summary>Hint</summary>\s*(.+?)\s*</details>", text, re.S)
         assert hint, f"{name} {ex.grade_id}: no hint"
         test = nb.cells[ex.index].source
