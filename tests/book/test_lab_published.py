@@ -3,8 +3,9 @@
 A lab that quotes a published study's numbers keeps them as typed literals in one clearly marked code cell
 (a data frame named PUBLISHED, with the study, the part of the article and the source it was read in); the
 "Ours beside theirs" table is built from it. These tests check that the marked cell names where the numbers
-were read, that its counts give its percentages, and that the stored table shows every transcribed value
-unchanged, so an edit to either the transcription or the table that breaks the link fails here.
+were read, that the transcription is consistent with itself (its counts give its percentages; its standard
+errors give its significance stars), and that the stored table shows every transcribed value unchanged, so an
+edit to either the transcription or the table that breaks the link fails here.
 """
 
 import math
@@ -15,11 +16,17 @@ import nbformat
 import numpy as np
 import pandas as pd
 import pytest
+from scipy import stats
 
 from helpers import ROOT
 
 # lab -> (id of the cell with the transcription, id of the cell that shows ours beside theirs)
-PUBLISHED_CELLS = {"book/lab-reliability": ("rel-published", "rel-compare")}
+PUBLISHED_CELLS = {"book/lab-reliability": ("rel-published", "rel-compare"),
+                   "book/lab-deterrence-debate": ("ldd-published", "ldd-beside")}
+# what each lab transcribes besides study, years and published_in: shares with the counts behind them, or
+# coefficients with their standard errors and stars (the cell then also defines SIGNIFICANCE, the table's note)
+SHARES, COEFFICIENTS = {"published_pct", "kept", "cases"}, {"estimate", "std_error", "stars"}
+TRANSCRIBES = {"book/lab-reliability": SHARES, "book/lab-deterrence-debate": COEFFICIENTS}
 
 
 def cell(name, cell_id):
@@ -27,11 +34,16 @@ def cell(name, cell_id):
     return next(c for c in nb.cells if c.get("id") == cell_id)
 
 
-def transcription(name):
-    """The PUBLISHED data frame of the lab's marked cell (literals only: the cell runs without the lab)."""
+def transcribed(name):
+    """The names the lab's marked cell defines (literals only: the cell runs without the lab)."""
     namespace = {"pd": pd, "np": np}
     exec(cell(name, PUBLISHED_CELLS[name][0]).source, namespace)  # our own notebook's literal cell
-    return namespace["PUBLISHED"]
+    return namespace
+
+
+def transcription(name):
+    """The PUBLISHED data frame of the lab's marked cell."""
+    return transcribed(name)["PUBLISHED"]
 
 
 class _FirstTable(HTMLParser):
@@ -106,6 +118,29 @@ def differences(published, shown):
     return problems
 
 
+def star_problems(published, levels):
+    """Rows whose stars are not those their estimate and standard error give (two-sided normal test).
+
+    ``levels`` maps stars to the table's thresholds, e.g. {"***": 0.001, "**": 0.01, "*": 0.1}; a row earns the
+    most stars whose threshold its p-value is below, none if it is below no threshold. The transcribed figures are
+    rounded, so a row within rounding of a threshold would need a closer look; the labs' rows are far from one.
+    """
+    problems = []
+    for i, row in enumerate(published.itertuples(index=False)):
+        if _missing(row.estimate) or _missing(row.std_error):
+            continue
+        p = 2 * stats.norm.sf(abs(row.estimate / row.std_error))
+        earned = max((stars for stars, level in levels.items() if p < level), key=len, default="")
+        if earned != ("" if _missing(row.stars) else row.stars):
+            problems.append(f"row {i}: p = {p:.3g} earns {earned!r}, transcribed {row.stars!r}")
+    return problems
+
+
+def test_every_lab_has_a_consistency_check():
+    assert set(TRANSCRIBES) == set(PUBLISHED_CELLS)
+    assert all(kind in (SHARES, COEFFICIENTS) for kind in TRANSCRIBES.values())
+
+
 @pytest.mark.parametrize("name", sorted(PUBLISHED_CELLS))
 def test_the_transcription_names_its_source(name):
     source = cell(name, PUBLISHED_CELLS[name][0]).source
@@ -113,12 +148,12 @@ def test_the_transcription_names_its_source(name):
     assert re.search(r"github\.com/[\w.-]+/[\w.-]+", source) and re.search(r"\b[0-9a-f]{40}\b", source), \
         f"{name}: say in which stored copy (repository and commit) the numbers were read"
     published = transcription(name)
-    assert {"study", "years", "published_pct", "published_in"} <= set(published.columns)
+    assert {"study", "years", "published_in"} | TRANSCRIBES[name] <= set(published.columns)
     assert published["published_in"].notna().all() and (published["published_in"].str.len() > 0).all(), \
         f"{name}: every transcribed number says which part of the article it belongs to"
 
 
-@pytest.mark.parametrize("name", sorted(PUBLISHED_CELLS))
+@pytest.mark.parametrize("name", sorted(n for n in PUBLISHED_CELLS if TRANSCRIBES[n] == SHARES))
 def test_the_transcribed_counts_give_the_transcribed_percentages(name):
     published = transcription(name)
     assert {"kept", "cases"} <= set(published.columns), f"{name}: transcribe the counts behind the percentages"
@@ -128,6 +163,14 @@ def test_the_transcribed_counts_give_the_transcribed_percentages(name):
         assert round(100 * int(row.kept) / int(row.cases), 2) == pytest.approx(row.published_pct, abs=1e-9), row
         if not _missing(getattr(row, "candidates", None)):
             assert int(row.cases) <= int(row.candidates), row
+
+
+@pytest.mark.parametrize("name", sorted(n for n in PUBLISHED_CELLS if TRANSCRIBES[n] == COEFFICIENTS))
+def test_the_transcribed_standard_errors_give_the_transcribed_stars(name):
+    namespace = transcribed(name)
+    published, levels = namespace["PUBLISHED"], namespace["SIGNIFICANCE"]
+    assert published[["estimate", "std_error"]].notna().all(axis=1).any(), f"{name}: no row with a coefficient"
+    assert star_problems(published, levels) == []
 
 
 @pytest.mark.parametrize("name", sorted(PUBLISHED_CELLS))
@@ -142,3 +185,15 @@ def test_a_changed_number_is_caught():
     changed.loc[2, "published_pct"] = 66.0
     assert any("published_pct" in p for p in differences(changed, shown))
     assert differences(published, shown.drop(columns="published_in")) == ["column 'published_in' not shown"]
+
+
+def test_a_changed_coefficient_is_caught():
+    name = "book/lab-deterrence-debate"
+    namespace = transcribed(name)
+    published, shown = namespace["PUBLISHED"], shown_table(name)
+    changed = published.copy()
+    changed.loc[0, "estimate"] = 0.062
+    assert any("estimate" in p for p in differences(changed, shown))
+    changed = published.copy()
+    changed.loc[1, "std_error"] = 0.06  # z about 1.1: no star earned
+    assert len(star_problems(changed, namespace["SIGNIFICANCE"])) == 1
