@@ -3,7 +3,8 @@ each set's autograded exercises, and telling students apart.
 
 For each set: the set-up cell runs once in a fresh Python process, then each variant (variant r:
 record r of every group) runs in a fork of it: its key's answers in order, each followed by the
-exercise's test cell of its own variant (which must pass) and of every variant that differs from
+exercise's test cell of its own variant (which must pass, its visible check included: a check
+that calls the key wrong in some variant reads wrong there) and of every variant that differs from
 it in one group the exercise uses (which must fail: a notebook copied from a classmate earns
 nothing there). As when grading, the tests of each variant run in a namespace of their own (the
 set-up, that variant's earlier tests and the answers so far); another variant's checker runs only
@@ -37,10 +38,14 @@ exec(compile(job["setup"], "setup", "exec"), ns)
 setup = dict(ns)
 from alliances import checks
 
-def test(code, checker):
+def test(code, checker, own=False):
     checks._CARRIED.clear()
+    checker.pop("fb", None)
     try:
         exec(compile(code, "test", "exec"), checker)
+        fb = checker.get("fb")
+        if own and isinstance(fb, checks.Feedback) and not fb:  # the visible check calls the key wrong
+            return f"visible check: {fb.message}"[:300]
         return "passed" + (" (error carried forward)" if checks._CARRIED else "")
     except BaseException as err:
         return f"{type(err).__name__}: {err}"[:300]
@@ -64,11 +69,11 @@ for n, run in enumerate(job["runs"]):
                 if label == own or record:  # its own: every test; another: the ones it changes
                     checker = checkers.setdefault(label, dict(setup))
                     checker.update(answers)
-                    outcome = test(code, checker)
+                    outcome = test(code, checker, label == own)
                     if outcome.startswith("NameError"):  # it needs what a test it skipped defined: all, in order
                         checker = checkers[label] = dict(setup)
                         checker.update(answers)
-                        outcome = [test(c, checker) for c in earlier[label]][-1]
+                        outcome = [test(c, checker, label == own) for c in earlier[label]][-1]
                     if record:
                         found.append([exercise, label, outcome])
         with open(f"{sys.argv[1]}.{n}", "w") as f:
@@ -202,3 +207,12 @@ def test_the_audit_finds_a_variant_whose_key_fails_its_own_test(tmp_path):
     assert len(own) == 1 and own[0].startswith("demo ex1, key of v3 (year=1955, n_joined=4): fails its own test: "
                                                "AssertionError: Not quite: 1 is too low."), own
     assert copies == []
+
+
+def test_the_audit_finds_a_visible_check_that_calls_a_variants_key_wrong(tmp_path):
+    nb = variant_demo()  # a visible range that fits 1949 and 1952, not 1955 (one country joined)
+    ex1 = next(c for c in nb.cells if c.id == "ex1")
+    ex1.source += "\nfb = checks.check_between(n_founders, 2, 10)\nfb"
+    own, copies = audit(nb, "demo", tmp_path, tmp_path)
+    assert len(own) == 1 and own[0].startswith("demo ex1, key of v3 (year=1955, n_joined=1): fails its own test: "
+                                               "visible check: "), own
