@@ -66,14 +66,17 @@ def _manual(out: Path, results: dict) -> dict:
     return found
 
 
-def _read_roster(path) -> dict:
-    if path is None:
-        return {}
+def _roster_rows(path) -> list[dict]:
+    """The rows of the roster ``path``; ValueError if it has no ``folder`` column."""
     with open(path, newline="", encoding="utf-8-sig") as f:
         reader = csv.DictReader(f)
         if "folder" not in (reader.fieldnames or []):
             raise ValueError(f"The roster {path} needs a 'folder' column (the submission folder of each student).")
-        return {row["folder"]: row for row in reader}
+        return list(reader)
+
+
+def _read_roster(path) -> dict:
+    return {} if path is None else {row["folder"]: row for row in _roster_rows(path)}
 
 
 def roster_folders(path) -> list[str]:
@@ -81,11 +84,7 @@ def roster_folders(path) -> list[str]:
 
     ValueError names every bad row. Per-student variants are drawn for these names.
     """
-    with open(path, newline="", encoding="utf-8-sig") as f:
-        reader = csv.DictReader(f)
-        if "folder" not in (reader.fieldnames or []):
-            raise ValueError(f"The roster {path} needs a 'folder' column (the submission folder of each student).")
-        folders = [(n, (row.get("folder") or "").strip()) for n, row in enumerate(reader, start=2)]
+    folders = [(n, (row.get("folder") or "").strip()) for n, row in enumerate(_roster_rows(path), start=2)]
     problems, seen = [], {}
     for n, folder in folders:
         if not folder or folder in (".", "..") or any(c in folder for c in "/\\\0"):

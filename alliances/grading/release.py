@@ -168,11 +168,11 @@ def release(source_dir="exercises", out_dir="release", roster=None, secret=None,
                     drawn.append([student, name, label])
                 assigned.append([student, name, name if label is None else f"{name}-{label}"])
             for label, choice in sorted(keys.items()) if groups else [(None, None)]:
-                write(answer_key(nb, choice), out / "key" / (f"{name}.ipynb" if label is None else
-                                                             f"{name}/{label}.ipynb"))
+                key_nb = answer_key(nb, choice)
+                write(key_nb, out / "key" / (f"{name}.ipynb" if label is None else f"{name}/{label}.ipynb"))
                 if nbgrader is not None:
                     task = name if label is None else f"{name}-{label}"
-                    write(answer_key(nb, choice), Path(nbgrader) / "source" / task / f"{task}.ipynb")
+                    write(key_nb, Path(nbgrader) / "source" / task / f"{task}.ipynb")
         write_csv(out / VARIANTS, ["student", "set", "label"], drawn)
         if nbgrader is not None:
             write_csv(Path(nbgrader) / ASSIGNMENTS, ["student", "set", "assignment"], assigned)
