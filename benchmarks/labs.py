@@ -5,7 +5,7 @@
 
 Each lab is copied to a temporary folder (so it runs from another working directory, as a
 student's copy does) and executed by nbclient in a new kernel; wall time is measured around the
-whole run, kernel start included. Not part of the pass/fail tests: a loaded machine is slower.
+whole run, kernel start included (``benchmarks/run.py``'s ``notebook_seconds``). Not part of the pass/fail tests: a loaded machine is slower.
 """
 
 from __future__ import annotations
@@ -14,13 +14,10 @@ import os
 import shutil
 import sys
 import tempfile
-import time
 from pathlib import Path
 
-import nbformat
-from nbclient import NotebookClient
+from run import ROOT, notebook_seconds  # benchmarks/run.py: a notebook from a fresh kernel, in its folder
 
-ROOT = Path(__file__).resolve().parent.parent
 TARGET = 30.0
 
 
@@ -28,10 +25,7 @@ def time_lab(path: Path) -> float:
     with tempfile.TemporaryDirectory() as tmp:
         copy = Path(tmp) / path.name
         shutil.copy(path, copy)
-        nb = nbformat.read(copy, as_version=4)
-        start = time.perf_counter()
-        NotebookClient(nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": tmp}}).execute()
-        return time.perf_counter() - start
+        return notebook_seconds(copy)
 
 
 def main(names: list[str]) -> int:
