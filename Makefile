@@ -44,9 +44,11 @@ pdf: book student-book
 	$(BIN)/python -m alliances.publish pdf --form student
 	mkdir -p _build/html/pdf && cp _build/pdf/*.pdf _build/html/pdf/
 
+# The suite runs on up to four cores (pytest-xdist); tests/conftest.py keeps on one worker, in order,
+# what shares _build (nbval's chapters, then the book build and its editions) and the container tests.
 test: $(STAMP)
 	bash tools/provision.sh
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest --numprocesses auto --maxprocesses 4 --dist loadgroup
 
 # The library tier alone, in under a minute: the tests of the library students import and of the
 # data, without the book build, notebooks, the browser, containers or slow tests. tests/ mirrors the

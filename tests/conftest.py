@@ -19,7 +19,43 @@ HTML = ROOT / "_build" / "html"
 NEEDS = {"book": {"built_book"}, "browser": {"browser"}, "containers": {"podman", "docker", "container_engine"}}
 
 
+# `make test` runs the suite on several cores (pytest-xdist, `--dist loadgroup`): each group below
+# runs whole on one worker, in collection order. A test file is a group (its module fixtures are set
+# up once); the tests that share the repository's _build are one group, nbval's chapters first (book/
+# is collected before tests/), so the book build finds the check calls nbval recorded
+# (alliances/publish/nbval_records.py); the container tests are one group (one engine set-up each).
+# tests/publish/test_check_records.py checks that every test naming _build or built_book is in BUILD.
+BUILD = "build"
+SHARES_BUILD = {"tests/book/test_chapter_mistakes.py"}  # reads the records nbval writes under _build
+
+
+def _groups(items):
+    """The xdist group of each item: BUILD, "containers", or its file."""
+    files = {}
+    for item in items:
+        files.setdefault(item.nodeid.split("::")[0], []).append(item)
+    groups = {}
+    for file, members in files.items():
+        names = set().union(*(getattr(i, "fixturenames", ()) for i in members))
+        if file.startswith("book/") or file in SHARES_BUILD or "built_book" in names:
+            group = BUILD
+        elif any(i.get_closest_marker("containers") for i in members):
+            group = "containers"
+        else:
+            group = file
+        groups.update((id(i), group) for i in members)
+    return groups
+
+
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
 def pytest_collection_modifyitems(items):
+    _mark_tiers(items)
+    groups = _groups(items)
+    for item in items:
+        item.add_marker(pytest.mark.xdist_group(groups[id(item)]))
+
+
+def _mark_tiers(items):
     for item in items:
         fixtures = set(getattr(item, "fixturenames", ()))
         # a test parametrized by engine asks for the engine's fixture by name, inside the test

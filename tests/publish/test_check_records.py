@@ -10,6 +10,7 @@ import shutil
 import subprocess
 import sys
 import types
+from pathlib import Path
 
 import nbformat
 import pytest
@@ -117,3 +118,41 @@ def test_nbval_stores_nothing_from_a_partial_failing_or_other_data_run(tmp_path,
     proc = run_nbval(tmp_path, *args, env=env)
     assert (proc.returncode != 0) == (case == "a cell fails"), proc.stdout[-3000:]
     assert not (tmp_path / "cache").exists() or not list((tmp_path / "cache").iterdir())
+
+
+
+GROUPS_PLUGIN = """
+import json, os
+def pytest_collection_finish(session):
+    with open(os.environ["GROUPS_OUT"], "w") as out:
+        json.dump([(i.nodeid, str(i.path), [m.args[0] for m in i.iter_markers("xdist_group")])
+                   for i in session.items], out)
+"""
+
+
+def test_on_several_workers_what_shares_build_runs_together_after_the_chapters(tmp_path):
+    """`make test` runs on several cores (pytest-xdist, ``--dist loadgroup``): every test that reads or
+    writes the repository's _build is in the one group ``build`` (tests/conftest.py), which runs on
+    one worker in collection order, so nbval's chapters record their check calls before the book
+    build (and ``test_chapter_mistakes``) read them."""
+    (tmp_path / "dump_groups.py").write_text(GROUPS_PLUGIN)
+    env = {**os.environ, "GROUPS_OUT": str(tmp_path / "groups.json"),
+           "PYTHONPATH": os.pathsep.join([str(tmp_path), os.environ.get("PYTHONPATH", "")])}
+    subprocess.run([sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "dump_groups"],
+                   cwd=ROOT, env=env, check=True, capture_output=True)
+    items = json.loads((tmp_path / "groups.json").read_text())
+    assert all(len(names) == 1 for _, _, names in items), "every test is in exactly one group"
+    group = {nodeid.split("::")[0]: set() for nodeid, _, _ in items}
+    for nodeid, _, names in items:
+        group[nodeid.split("::")[0]].update(names)
+    paths = {nodeid.split("::")[0]: Path(path) for nodeid, path, _ in items}
+    marks = ("ROOT / " + '"_build"', "built_" + "book")  # split, so this file does not name them itself
+    shares = {file for file, path in paths.items() if file.startswith("book/")
+              or (path.suffix == ".py" and any(mark in path.read_text() for mark in marks))}
+    assert {"tests/book/test_book.py", "tests/book/test_chapter_mistakes.py", "tests/publish/test_notebooks.py"} <= shares
+    astray = sorted(file for file in shares if group[file] != {"build"})
+    assert not astray, f"tests that share _build outside the 'build' group (tests/conftest.py, SHARES_BUILD): {astray}"
+    order = [nodeid for nodeid, _, names in items if names == ["build"]]
+    last_chapter = max(k for k, nodeid in enumerate(order) if nodeid.startswith("book/"))
+    assert last_chapter < min(k for k, nodeid in enumerate(order) if not nodeid.startswith("book/")), \
+        "nbval's chapters run first in the build group"
