@@ -28,8 +28,9 @@ def timed(cmd) -> float:
     return time.perf_counter() - start
 
 
-def notebook_seconds(path: Path) -> float:
-    nb = nbformat.read(path, as_version=4)
+def notebook_seconds(path: Path, nb=None) -> float:
+    """Seconds to execute ``nb`` (default: the notebook at ``path``) from a fresh kernel, in ``path``'s folder."""
+    nb = nbformat.read(path, as_version=4) if nb is None else nb
     start = time.perf_counter()
     NotebookClient(nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}).execute()
     return time.perf_counter() - start
@@ -42,8 +43,12 @@ def main(which: str = "all") -> None:
         rows.append(("clean full build (make book)", timed(["make", "book"]), 60))
         rows.append(("cached no-op rebuild", timed(JB), 10))
     if which in ("all", "notebooks"):
-        for path in sorted((ROOT / "book").glob("*.ipynb")) + sorted((ROOT / "exercises").glob("*.ipynb")):
+        for path in sorted((ROOT / "book").glob("*.ipynb")):
             rows.append((f"notebook {path.relative_to(ROOT)}", notebook_seconds(path), 5))
+        from alliances.grading import release
+        for path in sorted((ROOT / "exercises" / "source").glob("*/*.ipynb")):  # each set's key, default variant
+            key = release.answer_key(nbformat.read(path, as_version=4))
+            rows.append((f"answer key {path.relative_to(ROOT)}", notebook_seconds(path, key), 5))
     print("| measurement | seconds | target | met |\n|---|---|---|---|")
     for name, seconds, target in rows:
         print(f"| {name} | {seconds:.1f} | <= {target} | {'yes' if seconds <= target else 'NO'} |")
