@@ -4,8 +4,8 @@ A lab that quotes a published study's numbers keeps them as typed literals in on
 (a data frame named PUBLISHED, with the study, the part of the article and the source it was read in); the
 "Ours beside theirs" table is built from it. These tests check that the marked cell names where the numbers
 were read, that the transcription is consistent with itself (its counts give its percentages; its standard
-errors give its significance stars), and that the stored table shows every transcribed value unchanged, so an
-edit to either the transcription or the table that breaks the link fails here.
+errors give its significance stars; its ranks are the ranks of its values), and that the stored table shows every
+transcribed value unchanged, so an edit to either the transcription or the table that breaks the link fails here.
 """
 
 import math
@@ -22,11 +22,15 @@ from helpers import ROOT
 
 # lab -> (id of the cell with the transcription, id of the cell that shows ours beside theirs)
 PUBLISHED_CELLS = {"book/lab-reliability": ("rel-published", "rel-compare"),
-                   "book/lab-deterrence-debate": ("ldd-published", "ldd-beside")}
+                   "book/lab-deterrence-debate": ("ldd-published", "ldd-beside"),
+                   "book/lab-burden-sharing": ("bur-published", "bur-beside")}
 # what each lab transcribes besides study, years and published_in: shares with the counts behind them, or
-# coefficients with their standard errors and stars (the cell then also defines SIGNIFICANCE, the table's note)
+# coefficients with their standard errors and stars (the cell then also defines SIGNIFICANCE, the table's note),
+# or a table of country values with their ranks (the cell then also defines RANKED: rank column -> value column)
 SHARES, COEFFICIENTS = {"published_pct", "kept", "cases"}, {"estimate", "std_error", "stars"}
-TRANSCRIBES = {"book/lab-reliability": SHARES, "book/lab-deterrence-debate": COEFFICIENTS}
+RANKS = {"country"}
+TRANSCRIBES = {"book/lab-reliability": SHARES, "book/lab-deterrence-debate": COEFFICIENTS,
+               "book/lab-burden-sharing": RANKS}
 
 
 def cell(name, cell_id):
@@ -136,17 +140,39 @@ def star_problems(published, levels):
     return problems
 
 
+def rank_problems(published, ranked):
+    """Rank entries that are not the rank of their value among the rows (rank 1 = the largest value).
+
+    ``ranked`` maps each rank column to the column it ranks. Tied values may take any of the ranks they span (a
+    table breaks ties its own way); every rank column must hold the ranks 1 to n once each.
+    """
+    problems = []
+    for rank_column, value_column in ranked.items():
+        values, ranks = published[value_column].astype(float), published[rank_column].astype(int)
+        if sorted(ranks) != list(range(1, len(ranks) + 1)):
+            problems.append(f"{rank_column}: not the ranks 1 to {len(ranks)} once each")
+        lowest = stats.rankdata(-values, method="min")
+        highest = stats.rankdata(-values, method="max")
+        for i, (rank, low, high) in enumerate(zip(ranks, lowest, highest)):
+            if not low <= rank <= high:
+                problems.append(f"row {i}, {rank_column}: {value_column} {values.iloc[i]} ranks {low:.0f}"
+                                f"{'' if low == high else f'-{high:.0f}'}, transcribed {rank}")
+    return problems
+
+
 def test_every_lab_has_a_consistency_check():
     assert set(TRANSCRIBES) == set(PUBLISHED_CELLS)
-    assert all(kind in (SHARES, COEFFICIENTS) for kind in TRANSCRIBES.values())
+    assert all(kind in (SHARES, COEFFICIENTS, RANKS) for kind in TRANSCRIBES.values())
 
 
 @pytest.mark.parametrize("name", sorted(PUBLISHED_CELLS))
 def test_the_transcription_names_its_source(name):
     source = cell(name, PUBLISHED_CELLS[name][0]).source
     assert source.startswith("# PUBLISHED NUMBERS, TRANSCRIBED"), f"{name}: mark the transcription cell"
-    assert re.search(r"github\.com/[\w.-]+/[\w.-]+", source) and re.search(r"\b[0-9a-f]{40}\b", source), \
-        f"{name}: say in which stored copy (repository and commit) the numbers were read"
+    in_repository = re.search(r"github\.com/[\w.-]+/[\w.-]+", source) and re.search(r"\b[0-9a-f]{40}\b", source)
+    on_stored_page = re.search(r"https://\S+\s+#?\s*\(a stored page, read \d{4}-\d{2}-\d{2}\)", source)
+    assert in_repository or on_stored_page, \
+        f"{name}: say in which stored copy (repository and commit, or stored page and day read) the numbers were read"
     published = transcription(name)
     assert {"study", "years", "published_in"} | TRANSCRIBES[name] <= set(published.columns)
     assert published["published_in"].notna().all() and (published["published_in"].str.len() > 0).all(), \
@@ -173,6 +199,14 @@ def test_the_transcribed_standard_errors_give_the_transcribed_stars(name):
     assert star_problems(published, levels) == []
 
 
+@pytest.mark.parametrize("name", sorted(n for n in PUBLISHED_CELLS if TRANSCRIBES[n] == RANKS))
+def test_the_transcribed_ranks_are_the_ranks_of_the_transcribed_values(name):
+    namespace = transcribed(name)
+    published, ranked = namespace["PUBLISHED"], namespace["RANKED"]
+    assert ranked and set(ranked) | set(ranked.values()) <= set(published.columns), f"{name}: RANKED names columns"
+    assert rank_problems(published, ranked) == []
+
+
 @pytest.mark.parametrize("name", sorted(PUBLISHED_CELLS))
 def test_the_table_shows_the_transcription_unchanged(name):
     assert differences(transcription(name), shown_table(name)) == []
@@ -197,3 +231,21 @@ def test_a_changed_coefficient_is_caught():
     changed = published.copy()
     changed.loc[1, "std_error"] = 0.06  # z about 1.1: no star earned
     assert len(star_problems(changed, namespace["SIGNIFICANCE"])) == 1
+
+
+def test_a_changed_rank_or_value_is_caught():
+    name = "book/lab-burden-sharing"
+    namespace = transcribed(name)
+    published, ranked, shown = namespace["PUBLISHED"], namespace["RANKED"], shown_table(name)
+    changed = published.copy()
+    changed.loc[12, "defence_pct_gnp"] = 3.5  # Portugal: now 12th of 14, transcribed 2nd
+    assert any("row 12, defence_rank" in p for p in rank_problems(changed, ranked))
+    assert any("defence_pct_gnp" in p for p in differences(changed, shown))
+    changed = published.copy()
+    changed.loc[[0, 1], "gnp_rank"] = [2, 1]  # two ranks swapped
+    assert len(rank_problems(changed, ranked)) == 2
+    changed = published.copy()
+    changed.loc[13, "gnp_per_capita_rank"] = 3  # the tie Denmark-Luxembourg may share 3-4, but 3 twice is not ranks
+    assert rank_problems(changed, ranked) == ["gnp_per_capita_rank: not the ranks 1 to 14 once each"]
+    changed.loc[[8, 13], "gnp_per_capita_rank"] = [4, 3]  # the tie broken the other way is fine
+    assert rank_problems(changed, ranked) == []
