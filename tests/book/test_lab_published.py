@@ -4,8 +4,10 @@ A lab that quotes a published study's numbers keeps them as typed literals in on
 (a data frame named PUBLISHED, with the study, the part of the article and the source it was read in); the
 "Ours beside theirs" table is built from it. These tests check that the marked cell names where the numbers
 were read, that the transcription is consistent with itself (its counts give its percentages; its standard
-errors give its significance stars; its ranks are the ranks of its values), and that the stored table shows every
-transcribed value unchanged, so an edit to either the transcription or the table that breaks the link fails here.
+errors give its significance stars; its ranks are the ranks of its values; its counts give its printed
+row percentages), and that the stored table shows every transcribed value unchanged, so an edit to either the
+transcription or the table that breaks the link fails here. A lab with a second transcription registers it as
+"lab#NAME": the data frame NAME of its own marked cell.
 """
 
 import math
@@ -20,21 +22,26 @@ from scipy import stats
 
 from helpers import ROOT
 
-# lab -> (id of the cell with the transcription, id of the cell that shows ours beside theirs)
+# lab -> (id of the cell with the transcription, id of the cell that shows ours beside theirs); "lab#NAME": the
+# transcription is the data frame NAME of that cell instead of PUBLISHED
 PUBLISHED_CELLS = {"book/lab-reliability": ("rel-published", "rel-compare"),
                    "book/lab-deterrence-debate": ("ldd-published", "ldd-beside"),
+                   "book/lab-deterrence-debate#PUBLISHED_MORROW": ("ldd-morrow-published", "ldd-morrow-beside"),
                    "book/lab-burden-sharing": ("bur-published", "bur-beside")}
 # what each lab transcribes besides study, years and published_in: shares with the counts behind them, or
 # coefficients with their standard errors and stars (the cell then also defines SIGNIFICANCE, the table's note),
 # or a table of country values with their ranks (the cell then also defines RANKED: rank column -> value column)
 SHARES, COEFFICIENTS = {"published_pct", "kept", "cases"}, {"estimate", "std_error", "stars"}
 RANKS = {"country"}
+# ... or a table of counts with the row percentages it prints: pct_<column> is <column>'s share of its row's total
+# (the cell also defines PCT_DECIMALS, the table's rounding)
+CROSSTAB = {"no_dispute_after", "dispute_after", "pct_no_dispute_after", "pct_dispute_after"}
 TRANSCRIBES = {"book/lab-reliability": SHARES, "book/lab-deterrence-debate": COEFFICIENTS,
-               "book/lab-burden-sharing": RANKS}
+               "book/lab-deterrence-debate#PUBLISHED_MORROW": CROSSTAB, "book/lab-burden-sharing": RANKS}
 
 
 def cell(name, cell_id):
-    nb = nbformat.read(ROOT / f"{name}.ipynb", as_version=4)
+    nb = nbformat.read(ROOT / f"{name.partition('#')[0]}.ipynb", as_version=4)
     return next(c for c in nb.cells if c.get("id") == cell_id)
 
 
@@ -46,8 +53,8 @@ def transcribed(name):
 
 
 def transcription(name):
-    """The PUBLISHED data frame of the lab's marked cell."""
-    return transcribed(name)["PUBLISHED"]
+    """The PUBLISHED data frame of the lab's marked cell (or the one its registration names after '#')."""
+    return transcribed(name)[name.partition("#")[2] or "PUBLISHED"]
 
 
 class _FirstTable(HTMLParser):
@@ -160,9 +167,31 @@ def rank_problems(published, ranked):
     return problems
 
 
+def percentage_problems(published, decimals):
+    """Rows whose printed percentages are not their counts' shares of the row, rounded to ``decimals`` as printed.
+
+    Each column pct_<column> is <column>'s share of the row's total (the sum of the counts of every pct_ column);
+    a row without observations must print no percentage.
+    """
+    shares = [c for c in published.columns if c.startswith("pct_")]
+    problems = []
+    for i, row in enumerate(published.to_dict("records")):
+        total = sum(int(row[c[4:]]) for c in shares)
+        for column in shares:
+            if total == 0:
+                ok = _missing(row[column])
+            else:
+                ok = not _missing(row[column]) and math.isclose(
+                    round(100 * int(row[column[4:]]) / total, decimals), float(row[column]), rel_tol=0, abs_tol=1e-9)
+            if not ok:
+                problems.append(f"row {i}, {column}: counts give {100 * int(row[column[4:]]) / max(total, 1):.3f}, "
+                                f"transcribed {row[column]!r}")
+    return problems
+
+
 def test_every_lab_has_a_consistency_check():
     assert set(TRANSCRIBES) == set(PUBLISHED_CELLS)
-    assert all(kind in (SHARES, COEFFICIENTS, RANKS) for kind in TRANSCRIBES.values())
+    assert all(kind in (SHARES, COEFFICIENTS, RANKS, CROSSTAB) for kind in TRANSCRIBES.values())
 
 
 @pytest.mark.parametrize("name", sorted(PUBLISHED_CELLS))
@@ -207,6 +236,14 @@ def test_the_transcribed_ranks_are_the_ranks_of_the_transcribed_values(name):
     assert rank_problems(published, ranked) == []
 
 
+@pytest.mark.parametrize("name", sorted(n for n in PUBLISHED_CELLS if TRANSCRIBES[n] == CROSSTAB))
+def test_the_transcribed_counts_give_the_printed_row_percentages(name):
+    namespace = transcribed(name)
+    published = transcription(name)
+    assert len(published) and published[sorted(CROSSTAB)].notna().any(axis=1).all()
+    assert percentage_problems(published, namespace["PCT_DECIMALS"]) == []
+
+
 @pytest.mark.parametrize("name", sorted(PUBLISHED_CELLS))
 def test_the_table_shows_the_transcription_unchanged(name):
     assert differences(transcription(name), shown_table(name)) == []
@@ -249,3 +286,16 @@ def test_a_changed_rank_or_value_is_caught():
     assert rank_problems(changed, ranked) == ["gnp_per_capita_rank: not the ranks 1 to 14 once each"]
     changed.loc[[8, 13], "gnp_per_capita_rank"] = [4, 3]  # the tie broken the other way is fine
     assert rank_problems(changed, ranked) == []
+
+
+def test_a_changed_count_is_caught():
+    name = "book/lab-deterrence-debate#PUBLISHED_MORROW"
+    published, shown = transcription(name), shown_table(name)
+    changed = published.copy()
+    changed.loc[2, "dispute_after"] = 27  # 72 misread: the row's two printed percentages no longer follow
+    assert len(percentage_problems(changed, 1)) == 2
+    assert any("dispute_after" in p for p in differences(changed, shown))
+    changed = published.copy()
+    changed.loc[0, "pct_dispute_after"] = 0.8  # a percentage that the counts (278 of 38,375) do not give
+    assert len(percentage_problems(changed, 1)) == 1
+    assert percentage_problems(published, 0) != []  # the table's one decimal matters: whole numbers do not match
