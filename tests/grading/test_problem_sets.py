@@ -183,6 +183,12 @@ def _visible_run(name):
         check_of[ex.grade_id] = _without_hidden_tests(nb.cells[ex.index].source)
         cells += [nbformat.v4.new_code_cell(answer_of[ex.grade_id]), nbformat.v4.new_code_cell(check_of[ex.grade_id])]
         tags += [("key-answer", ex.grade_id), ("key-check", ex.grade_id)]
+    # the key's numeric answers, for a write-up that quotes them (test_the_model_write_up_quotes_the_keys_numbers)
+    cells.append(nbformat.v4.new_code_cell(
+        "import json as _json, numbers as _numbers\n"
+        "print(_json.dumps({_k: float(_v) for _k, _v in dict(globals()).items()\n"
+        "                   if not _k.startswith('_') and isinstance(_v, _numbers.Real) and not isinstance(_v, bool)}))"))
+    tags.append(("key-values",))
     for ex in auto_exercises(name):
         for n, mistake in enumerate(WRONG[name][f"{ex.grade_id}-visible"]):
             cells += [nbformat.v4.new_code_cell(mistake["code"]), nbformat.v4.new_code_cell(check_of[ex.grade_id]),
@@ -229,6 +235,22 @@ def test_each_solution_runs_after_only_the_set_up_and_earlier_solutions(name, vi
             assert not failed, f"{name} {tag}: {said}"
         if tag != "setup" and tag[0] == "key-check":
             assert "Plausible" in said or "Correct!" in said, f"{name} {tag}: {said}"
+
+
+# the numbers the model write-up of PS6 (exercise 8, default variant) quotes, as it writes them, from the key's answers
+QUOTED = {"n_allied": "{:,.0f}", "n_allied_onsets": "{:,.0f}", "rate_unequal": "{:.1f}", "rate_equal": "{:.1f}",
+          "odds_ratio": "{:.2f}", "ci_low": "{:.2f}", "ci_high": "{:.2f}", "odds_ratio_log": "{:.2f}"}
+
+
+def test_the_model_write_up_quotes_the_keys_numbers(visible_runs):
+    """PS6's model answer for exercise 8 types the estimates of the key's default variant (a write-up cannot glue):
+    each must be what the key computes, so a change of data or method that moves them fails here."""
+    name = "ps6-research-project"
+    values = json.loads(next(said for tag, said, _, _ in visible_runs[name] if tag == ("key-values",)))
+    nb = variants.render(source(name))
+    write_up = next(c.source for c in nb.cells if markup.meta(c).get("grade_id") == "ex8-answer")
+    stale = {key: form.format(values[key]) for key, form in QUOTED.items() if form.format(values[key]) not in write_up}
+    assert not stale, f"{name}: the model write-up does not quote the key's {stale} (update the text)"
 
 
 @pytest.mark.parametrize("name", SETS)
