@@ -44,11 +44,12 @@ pdf: book student-book
 	$(BIN)/python -m alliances.publish pdf --form student
 	mkdir -p _build/html/pdf && cp _build/pdf/*.pdf _build/html/pdf/
 
-# The suite runs on up to four cores (pytest-xdist); tests/conftest.py keeps on one worker, in order,
-# what shares _build (nbval's chapters, then the book build and its editions) and the container tests.
+# The suite runs on up to four cores (pytest-xdist): tests/conftest.py groups the tests (nbval's chapters
+# with the book build first, on one worker; the container tests together; every other file whole) and
+# orders them (the readers of the built book last); --no-loadscope-reorder keeps that order.
 test: $(STAMP)
 	bash tools/provision.sh
-	$(BIN)/python -m pytest --numprocesses auto --maxprocesses 4 --dist loadgroup
+	$(BIN)/python -m pytest --numprocesses auto --maxprocesses 4 --dist loadgroup --no-loadscope-reorder
 
 # The library tier alone, in under a minute: the tests of the library students import and of the
 # data, without the book build, notebooks, the browser, containers or slow tests. tests/ mirrors the

@@ -1,8 +1,11 @@
 """Shared fixtures (one build of the web book per test session, the browser, the container engines)
 and the tiers: each test is marked by what it needs (see pyproject.toml's markers)."""
 
+import fcntl
+import os
 import subprocess
 import sys
+import uuid
 from pathlib import Path
 
 import pytest
@@ -19,40 +22,46 @@ HTML = ROOT / "_build" / "html"
 NEEDS = {"book": {"built_book"}, "browser": {"browser"}, "containers": {"podman", "docker", "container_engine"}}
 
 
-# `make test` runs the suite on several cores (pytest-xdist, `--dist loadgroup`): each group below
-# runs whole on one worker, in collection order. A test file is a group (its module fixtures are set
-# up once); the tests that share the repository's _build are one group, nbval's chapters first (book/
-# is collected before tests/), so the book build finds the check calls nbval recorded
-# (alliances/publish/nbval_records.py); the container tests are one group (one engine set-up each).
-# tests/publish/test_check_records.py checks that every test naming _build or built_book is in BUILD.
+# `make test` runs the suite on several cores (pytest-xdist, `--dist loadgroup`, `--no-loadscope-reorder`):
+# each group runs whole on one worker, and groups are handed out in the order of the collection. A test
+# file is a group (its module fixtures are set up once); nbval's chapters, the tests that read the check
+# calls they record (alliances/publish/nbval_records.py) and the book build form the first group, BUILD,
+# so the build finds every chapter's records; the container tests are one group (one engine set-up
+# each). The other files that read the built book come last, when the build is done: the build is
+# shared between workers (built_book, under a lock). tests/publish/test_check_records.py checks this.
 BUILD = "build"
-SHARES_BUILD = {"tests/book/test_chapter_mistakes.py"}  # reads the records nbval writes under _build
+SHARES_BUILD = {"tests/book/test_chapter_mistakes.py",  # reads the records nbval writes under _build
+                "tests/book/test_book.py"}  # the book build's own tests: it runs right after the chapters
 
 
 def _groups(items):
-    """The xdist group of each item: BUILD, "containers", or its file."""
+    """(the xdist group of each item: BUILD, "containers" or its file; the files that read the built book)."""
     files = {}
     for item in items:
         files.setdefault(item.nodeid.split("::")[0], []).append(item)
-    groups = {}
+    groups, readers = {}, set()
     for file, members in files.items():
         names = set().union(*(getattr(i, "fixturenames", ()) for i in members))
-        if file.startswith("book/") or file in SHARES_BUILD or "built_book" in names:
+        if file.startswith("book/") or file in SHARES_BUILD:
             group = BUILD
         elif any(i.get_closest_marker("containers") for i in members):
             group = "containers"
         else:
             group = file
+            if "built_book" in names:
+                readers.add(file)
         groups.update((id(i), group) for i in members)
-    return groups
+    return groups, readers
 
 
 @pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
 def pytest_collection_modifyitems(items):
     _mark_tiers(items)
-    groups = _groups(items)
+    groups, readers = _groups(items)
     for item in items:
         item.add_marker(pytest.mark.xdist_group(groups[id(item)]))
+    # BUILD first, the readers of the built book last (a stable sort keeps each file's own order)
+    items.sort(key=lambda item: 0 if groups[id(item)] == BUILD else 2 if item.nodeid.split("::")[0] in readers else 1)
 
 
 def _mark_tiers(items):
@@ -69,6 +78,10 @@ def _mark_tiers(items):
             item.add_marker("book")
 
 
+# this test run, the same on every xdist worker (a build stamped with it is this run's)
+RUN = os.environ.get("PYTEST_XDIST_TESTRUNUID") or uuid.uuid4().hex
+
+
 @pytest.fixture(scope="session")
 def built_book():
     """Build once per test session with `make book`'s command and warnings as errors.
@@ -76,7 +89,20 @@ def built_book():
     The build uses the notebooks' stored outputs instead of executing them again: nbval (in the
     same test run) executes every notebook from a fresh kernel and checks its key outputs, so a
     second execution here would only double the time. `make book` itself executes (with a cache).
+    On several workers the first to ask builds, under a lock, and the others wait and reuse its build.
     """
+    (ROOT / "_build").mkdir(exist_ok=True)
+    stamp = ROOT / "_build" / "test-build-run.txt"
+    with open(ROOT / "_build" / "test-build.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (stamp.is_file() and stamp.read_text() == RUN):
+            stamp.unlink(missing_ok=True)
+            _build_book()
+            stamp.write_text(RUN)
+    return HTML
+
+
+def _build_book():
     config = yaml.safe_load((ROOT / "_config.yml").read_text())
     config["execute"]["execute_notebooks"] = "off"
     test_config = ROOT / "_build" / "test-config.yml"
@@ -86,7 +112,6 @@ def built_book():
     proc = subprocess.run([str(jb), "build", str(ROOT), "--config", str(test_config), "-W", "-n", "--keep-going"],
                           capture_output=True, text=True, cwd=ROOT)
     assert proc.returncode == 0, f"book build failed:\n{proc.stdout[-6000:]}\n{proc.stderr[-6000:]}"
-    return HTML
 
 
 @pytest.fixture(scope="module")

@@ -11,6 +11,8 @@ import html
 import http.server
 import re
 import shutil
+import subprocess
+import sys
 import threading
 from pathlib import Path
 
@@ -88,3 +90,19 @@ def variant_demo() -> nbformat.NotebookNode:
     assert all("{{" in cells[k].source for k in ("ex1-text", "ex1-answer", "ex1"))
     nb.metadata["alliances"] = {"variants": {"year": [dict(r) for r in VARIANT_YEARS]}}
     return nb
+
+
+def build_wheel(tmp: Path, env: dict | None = None) -> Path:
+    """The package's wheel, built from a clean copy in ``tmp`` (not in the checkout: a build/ folder left
+    there would add stale files, and tests on other workers build at the same time)."""
+    source = tmp / "source"
+    ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
+    for name in ("alliances", "data", "LICENSES"):
+        shutil.copytree(ROOT / name, source / name, ignore=ignore)
+    for name in ("pyproject.toml", "setup.py", "README.md", "LICENSE"):
+        shutil.copy(ROOT / name, source / name)
+    done = subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation",
+                           "--wheel-dir", str(tmp / "dist"), str(source)], capture_output=True, text=True, env=env)
+    assert done.returncode == 0, f"pip wheel failed:\n{done.stdout[-2000:]}\n{done.stderr[-3000:]}"
+    (wheel,) = (tmp / "dist").glob("alliances-*.whl")
+    return wheel

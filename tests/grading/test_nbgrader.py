@@ -19,7 +19,7 @@ import nbformat
 import pytest
 
 from alliances.grading import release, variants
-from helpers import ROOT, variant_demo
+from helpers import ROOT, build_wheel, variant_demo
 
 pytestmark = pytest.mark.slow  # real nbgrader installed and run (minutes)
 
@@ -38,9 +38,7 @@ def installed(tmp_path_factory):
     """The package built into a wheel and installed into a folder of its own (once for all sets)."""
     tmp = tmp_path_factory.mktemp("install")
     env = {k: v for k, v in os.environ.items() if k not in ("ALLIANCES_DATA_DIR", "PYTHONPATH")}
-    run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation",
-         "--wheel-dir", str(tmp / "wheel"), str(ROOT)], ROOT, env)
-    (wheel,) = (tmp / "wheel").glob("alliances-*.whl")
+    wheel = build_wheel(tmp, env)
     run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--target", str(tmp / "site"), str(wheel)],
         tmp, env)
     return tmp, env

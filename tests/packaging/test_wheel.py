@@ -20,6 +20,7 @@ import nbformat
 import pytest
 
 from alliances.publish.toc import ROOT
+from helpers import build_wheel
 
 pytestmark = [pytest.mark.wheel, pytest.mark.slow]
 PROBLEM_SET = "ps1-foundations"
@@ -31,15 +32,7 @@ CLEAN = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONH
 def venv(tmp_path_factory):
     """(python of a fresh environment with only the wheel installed, a working folder outside the checkout)."""
     tmp = tmp_path_factory.mktemp("wheel")
-    source = tmp / "source"  # a clean copy: a build/ folder left in the checkout would add stale files
-    ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
-    for name in ("alliances", "data", "LICENSES"):
-        shutil.copytree(ROOT / name, source / name, ignore=ignore)
-    for name in ("pyproject.toml", "setup.py", "README.md", "LICENSE"):
-        shutil.copy(ROOT / name, source / name)
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation",
-                    "--wheel-dir", str(tmp / "dist"), str(source)], check=True, capture_output=True)
-    (wheel,) = (tmp / "dist").glob("alliances-*.whl")
+    wheel = build_wheel(tmp)
     with zipfile.ZipFile(wheel) as z:
         shipped = {n for n in z.namelist() if n.endswith(".py")}
     assert shipped == {p.relative_to(ROOT).as_posix() for p in (ROOT / "alliances").rglob("*.py")

@@ -130,11 +130,12 @@ def pytest_collection_finish(session):
 """
 
 
-def test_on_several_workers_what_shares_build_runs_together_after_the_chapters(tmp_path):
-    """`make test` runs on several cores (pytest-xdist, ``--dist loadgroup``): every test that reads or
-    writes the repository's _build is in the one group ``build`` (tests/conftest.py), which runs on
-    one worker in collection order, so nbval's chapters record their check calls before the book
-    build (and ``test_chapter_mistakes``) read them."""
+def test_on_several_workers_the_chapters_and_the_build_run_first_and_its_readers_last(tmp_path):
+    """`make test` runs on several cores (pytest-xdist, ``--dist loadgroup``, ``--no-loadscope-reorder``):
+    nbval's chapters, the tests that read the check calls they record and the book build's own tests
+    are the first group, ``build`` (tests/conftest.py), on one worker in collection order, so the build
+    finds every chapter's records; every other test that names _build or the built-book fixture comes after all
+    other tests, when the build (shared between workers under a lock) is done."""
     (tmp_path / "dump_groups.py").write_text(GROUPS_PLUGIN)
     env = {**os.environ, "GROUPS_OUT": str(tmp_path / "groups.json"),
            "PYTHONPATH": os.pathsep.join([str(tmp_path), os.environ.get("PYTHONPATH", "")])}
@@ -142,17 +143,19 @@ def test_on_several_workers_what_shares_build_runs_together_after_the_chapters(t
                    cwd=ROOT, env=env, check=True, capture_output=True)
     items = json.loads((tmp_path / "groups.json").read_text())
     assert all(len(names) == 1 for _, _, names in items), "every test is in exactly one group"
-    group = {nodeid.split("::")[0]: set() for nodeid, _, _ in items}
-    for nodeid, _, names in items:
-        group[nodeid.split("::")[0]].update(names)
-    paths = {nodeid.split("::")[0]: Path(path) for nodeid, path, _ in items}
+    files = [nodeid.split("::")[0] for nodeid, _, _ in items]
+    group = {file: names[0] for file, (_, _, names) in zip(files, items)}
+    paths = {file: Path(path) for file, (_, path, _) in zip(files, items)}
     marks = ("ROOT / " + '"_build"', "built_" + "book")  # split, so this file does not name them itself
-    shares = {file for file, path in paths.items() if file.startswith("book/")
-              or (path.suffix == ".py" and any(mark in path.read_text() for mark in marks))}
+    shares = {file for file, path in paths.items()
+              if path.suffix == ".py" and any(mark in path.read_text() for mark in marks)}
     assert {"tests/book/test_book.py", "tests/book/test_chapter_mistakes.py", "tests/publish/test_notebooks.py"} <= shares
-    astray = sorted(file for file in shares if group[file] != {"build"})
-    assert not astray, f"tests that share _build outside the 'build' group (tests/conftest.py, SHARES_BUILD): {astray}"
-    order = [nodeid for nodeid, _, names in items if names == ["build"]]
-    last_chapter = max(k for k, nodeid in enumerate(order) if nodeid.startswith("book/"))
-    assert last_chapter < min(k for k, nodeid in enumerate(order) if not nodeid.startswith("book/")), \
+    first = [k for k, file in enumerate(files) if group[file] == "build"]
+    assert first == list(range(len(first))), "the build group comes first"
+    assert {f for f in files if f.startswith("book/")} | {"tests/book/test_book.py", "tests/book/test_chapter_mistakes.py"} \
+        == {files[k] for k in first}, "the chapters, the build and the readers of the records are the build group"
+    assert max(k for k in first if files[k].startswith("book/")) < min(k for k in first if not files[k].startswith("book/")), \
         "nbval's chapters run first in the build group"
+    readers = [k for k, file in enumerate(files) if file in shares and group[file] != "build"]
+    others = [k for k, file in enumerate(files) if file not in shares and group[file] != "build"]
+    assert readers and min(readers) > max(others), "the readers of the built book come after every other test"
