@@ -63,6 +63,21 @@ def _lifetime(seconds: int) -> list[str]:
     return ["timeout", "--signal", "KILL", f"{seconds}s"]
 
 
+# The worker's exit, told on its own output by the shell that started it: a container's output
+# reaches the grader through the engine's client (``podman run``, ``docker run``), which ends, and so
+# closes it, only once the engine has removed the container (``--rm``); on a busy machine that took
+# longer than a cell's time limit, and a crashed worker read as a timeout. A line that is not JSON
+# ends the worker at once (``client.Worker``), before any teardown; the leading newline ends a line
+# the worker left half-written. Student code that forges it, or kills the shell, only stops itself.
+EXITED = "worker exited"
+
+
+def _reporting(command: list[str]) -> list[str]:
+    """``command`` run by a shell that writes ``EXITED`` (not JSON) to the output when it ends."""
+    return ["sh", "-c", f'"$@"; status=$?; printf "\\n{EXITED} (%s)\\n" "$status"; exit "$status"', "sh",
+            *command]
+
+
 def container_command(engine: str, hide: list[Path], cpu_seconds: int, image: str | None = None):
     """(argv, env, preexec_fn, stop) that start a sandbox worker in a Podman or Docker container.
 
@@ -103,7 +118,7 @@ def container_command(engine: str, hide: list[Path], cpu_seconds: int, image: st
     for key, value in _worker_env(inside).items():
         if key not in ("PATH", "SYSTEMROOT"):
             argv += ["--env", f"{key}={value}"]
-    argv += [image or ROOT_IMAGE, *_lifetime(cpu_seconds), *command]
+    argv += [image or ROOT_IMAGE, *_lifetime(cpu_seconds), *_reporting(command)]
     client = dict(os.environ)  # the engine's own settings (DOCKER_HOST, ...)
 
     def stop():
