@@ -116,10 +116,12 @@ def run_code(command, code, timeout=120):
     """Run ``code`` with a sandbox command (argv, env, preexec_fn, stop) in place of the worker;
     the container, if any, is removed afterwards."""
     argv, env, limit, stop = command
+    last = len(argv) - 1 - argv[::-1].index("-c")  # the worker's (a container's first process has one before)
     try:
-        last = len(argv) - 1 - argv[::-1].index("-c")  # the worker's (a container's shell has one before it)
-        return subprocess.run(argv[:last] + ["-c", code], env=env, preexec_fn=limit,
+        done = subprocess.run(argv[:last] + ["-c", code], env=env, preexec_fn=limit,
                               capture_output=True, text=True, timeout=timeout)
+        done.stdout = done.stdout.split(f"\n{containers.EXITED} (")[0]  # what a container's first process adds
+        return done
     finally:
         if stop:
             stop()
@@ -367,7 +369,7 @@ def test_image_mode_runs_the_image_alone(tmp_path):
     """--image: no host folder is mounted; the image's own Python runs the package's sandbox."""
     argv, env, limit, stop = sandboxes.container_command("docker", [tmp_path], 30, image="alliances-grader:test")
     assert "--mount" not in argv and argv[argv.index("alliances-grader:test") + 1:] == [
-        "timeout", "--signal", "KILL", "30s", "python", "-I", "-m", "alliances.grading.worker", "sandbox"]
+        "python", "-I", "-S", "-c", containers._INIT, "30", "python", "-I", "-m", "alliances.grading.worker", "sandbox"]
     for flag, value in (("--network", "none"), ("--user", containers.NOBODY), ("--pull", "never"),
                         ("--pids-limit", str(limits.PIDS)), ("--cap-drop", "ALL")):
         assert argv[argv.index(flag) + 1] == value
