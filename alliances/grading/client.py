@@ -60,7 +60,7 @@ class Worker:
             if not isinstance(msg, dict):
                 raise ValueError
             return msg
-        except (ValueError, RecursionError):
+        except (ValueError, RecursionError):  # also a container's "worker exited" (containers.EXITED)
             self.close()
             raise WorkerDied("kernel died") from None
 

@@ -279,6 +279,28 @@ def test_a_slow_sandbox_start_does_not_count_against_the_first_cell(tmp_path, mo
     assert rows[0] == ("ex1", 2, 2, "passed")  # the start (10 s) is twice the cell's limit (5 s: room for a busy machine)
 
 
+def test_a_crashed_container_is_kernel_died_whatever_the_time_limit(podman, tmp_path, monkeypatch):
+    """A Podman worker that crashes scores "kernel died" at once, also with a cell limit (10 s) shorter
+    than the engine takes to tear its container down (here its client keeps the output open 20 s
+    after the container ended, as a busy machine's teardown did): not "timeout"."""
+    command, slow = sandboxes.sandbox_command, tmp_path / "podman"
+    slow.write_text(f'#!/bin/sh\n{shutil.which("podman")} "$@"\nstatus=$?\nsleep 20\nexit $status\n')
+    slow.chmod(0o755)
+
+    def slowly_torn_down(*args, **kwargs):
+        argv, env, limit, stop = command(*args, **kwargs)
+        return [str(slow), *argv[1:]], env, limit, stop
+    monkeypatch.setattr(sandboxes, "sandbox_command", slowly_torn_down)
+    source = release.read(FIXTURE)
+    path = tmp_path / "ann" / f"{SET}.ipynb"
+    path.parent.mkdir()
+    nbformat.write(student({"ex1-answer": EX1, "ex2-answer": "import os\nos._exit(1)"}), path)
+    started = time.monotonic()
+    rows = run.grade_one(path, source, release.exercises(source, FIXTURE.name), timeout=10, engine="podman")
+    assert rows == [("ex1", 2, 2, "passed"), ("ex2", 0, 3, "kernel died")]
+    assert time.monotonic() - started < 10
+
+
 def test_sigterm_stops_a_batch_cleanly(tmp_path):
     """A grader stopped by SIGTERM finishes the submission in hand, starts no other, removes its
     temporary folders (copies of submissions) and keeps what it graded for the resume."""

@@ -116,9 +116,12 @@ def run_code(command, code, timeout=120):
     """Run ``code`` with a sandbox command (argv, env, preexec_fn, stop) in place of the worker;
     the container, if any, is removed afterwards."""
     argv, env, limit, stop = command
+    last = len(argv) - 1 - argv[::-1].index("-c")  # the worker's (a container's first process has one before)
     try:
-        return subprocess.run(argv[:argv.index("-c")] + ["-c", code], env=env, preexec_fn=limit,
+        done = subprocess.run(argv[:last] + ["-c", code], env=env, preexec_fn=limit,
                               capture_output=True, text=True, timeout=timeout)
+        done.stdout = done.stdout.split(f"\n{containers.EXITED} (")[0]  # what a container's first process adds
+        return done
     finally:
         if stop:
             stop()
@@ -292,6 +295,27 @@ def test_a_stopped_container_is_removed(container_engine):
     assert not names()
 
 
+def test_a_crashed_worker_is_seen_before_its_container_is_torn_down(container_engine, tmp_path):
+    """A worker that dies (``os._exit``) is "kernel died" at once, whatever the cell's limit: not
+    once the engine's client ends, which is after the engine has removed the container (``--rm``)
+    and took over a cell's limit on a busy machine. Here the client keeps the output open 20 s
+    after the container ended, as such a slow teardown does; the container is still removed."""
+    assert sandboxes.find_sandbox(container_engine)[0] == container_engine  # makes the empty image
+    slow = tmp_path / container_engine
+    slow.write_text(f'#!/bin/sh\n{shutil.which(container_engine)} "$@"\nstatus=$?\nsleep 20\nexit $status\n')
+    slow.chmod(0o755)
+    argv, env, limit, stop = sandboxes.container_command(container_engine, [], 30)
+    worker = client.Worker([str(slow), *argv[1:]], env, stop=stop)
+    assert worker.request({"op": "get", "names": []}, 60)["status"] == "ok"
+    started = time.monotonic()
+    with pytest.raises(client.WorkerDied) as died:
+        worker.request({"op": "run", "source": "import os\nos._exit(1)"}, 10)
+    assert died.value.why == "kernel died" and time.monotonic() - started < 8
+    names = subprocess.run([container_engine, "ps", "--all", "--format", "{{.Names}}"],
+                           capture_output=True, text=True, check=True).stdout.split()
+    assert argv[argv.index("--name") + 1] not in names and worker.proc.poll() is not None
+
+
 def test_only_containers_of_dead_graders_here_are_cleaned_up(container_engine, monkeypatch):
     """At the start of a batch, containers of a grader of this machine that died are removed; those
     of a grader still running (another batch) or of another machine or PID namespace sharing the
@@ -345,7 +369,7 @@ def test_image_mode_runs_the_image_alone(tmp_path):
     """--image: no host folder is mounted; the image's own Python runs the package's sandbox."""
     argv, env, limit, stop = sandboxes.container_command("docker", [tmp_path], 30, image="alliances-grader:test")
     assert "--mount" not in argv and argv[argv.index("alliances-grader:test") + 1:] == [
-        "timeout", "--signal", "KILL", "30s", "python", "-I", "-m", "alliances.grading.worker", "sandbox"]
+        "python", "-I", "-S", "-c", containers._INIT, "30", "python", "-I", "-m", "alliances.grading.worker", "sandbox"]
     for flag, value in (("--network", "none"), ("--user", containers.NOBODY), ("--pull", "never"),
                         ("--pids-limit", str(limits.PIDS)), ("--cap-drop", "ALL")):
         assert argv[argv.index(flag) + 1] == value

@@ -57,10 +57,42 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def _lifetime(seconds: int) -> list[str]:
-    """The container's first process: coreutils' timeout bounds its wall-clock life even if the
-    grader is killed (student code cannot signal a namespace's init); no sandbox needs longer."""
-    return ["timeout", "--signal", "KILL", f"{seconds}s"]
+# The container's first process (its PID 1): it starts the worker, ends the container after
+# ``seconds`` even if the grader is killed, and reports the worker's end on the output at once.
+# A container's output reaches the grader through the engine's client (``podman run``, ``docker
+# run``), which ends, and so closes it, only once the engine has removed the container (``--rm``);
+# on a busy machine that took longer than a cell's time limit, and a crashed worker read as a
+# timeout. ``EXITED`` is not JSON, so the grader takes the worker for dead at once (``client.Worker``);
+# the leading newline ends a line the worker left half-written. Student code that forges it only
+# stops itself. Student code cannot signal a namespace's PID 1 whose signals are left at their
+# default (so every handler is reset here) and, unlike a helper process, cannot kill it.
+EXITED = "worker exited"
+
+_INIT = f"""import os, signal, subprocess, sys
+for number in range(1, signal.NSIG):
+    if number not in (signal.SIGKILL, signal.SIGSTOP):
+        try:
+            signal.signal(number, signal.SIG_DFL)
+        except (OSError, ValueError):
+            pass
+worker = subprocess.Popen(sys.argv[2:])
+try:
+    status = worker.wait(int(sys.argv[1]))
+    status = 128 - status if status < 0 else status
+except subprocess.TimeoutExpired:
+    os.kill(-1, signal.SIGKILL)
+    status = 128 + signal.SIGKILL
+try:
+    os.write(1, ("\\n{EXITED} (%d)\\n" % status).encode())
+finally:
+    os._exit(status)
+"""
+
+
+def _lifetime(seconds: int, python: str = "python") -> list[str]:
+    """The container's first process (``_INIT`` run by ``python``), before the worker's command: it
+    bounds the container's wall-clock life even if the grader is killed; no sandbox needs longer."""
+    return [python, "-I", "-S", "-c", _INIT, str(seconds)]
 
 
 def container_command(engine: str, hide: list[Path], cpu_seconds: int, image: str | None = None):
@@ -103,7 +135,7 @@ def container_command(engine: str, hide: list[Path], cpu_seconds: int, image: st
     for key, value in _worker_env(inside).items():
         if key not in ("PATH", "SYSTEMROOT"):
             argv += ["--env", f"{key}={value}"]
-    argv += [image or ROOT_IMAGE, *_lifetime(cpu_seconds), *command]
+    argv += [image or ROOT_IMAGE, *_lifetime(cpu_seconds, command[0]), *command]
     client = dict(os.environ)  # the engine's own settings (DOCKER_HOST, ...)
 
     def stop():
