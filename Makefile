@@ -47,9 +47,10 @@ pdf: book student-book
 # The suite runs on up to four cores (pytest-xdist): tests/conftest.py groups the tests (nbval's chapters
 # with the book build first, on one worker; the container tests together; every other file whole) and
 # orders them (the readers of the built book last); --no-loadscope-reorder keeps that order.
+# PYTEST_ARGS: more pytest options (benchmarks/suite.py adds --durations).
 test: $(STAMP)
 	bash tools/provision.sh
-	$(BIN)/python -m pytest --numprocesses auto --maxprocesses 4 --dist loadgroup --no-loadscope-reorder
+	$(BIN)/python -m pytest --numprocesses auto --maxprocesses 4 --dist loadgroup --no-loadscope-reorder $(PYTEST_ARGS)
 
 # The library tier alone, in under a minute: the tests of the library students import and of the
 # data, without the book build, notebooks, the browser, containers or slow tests. tests/ mirrors the

@@ -1,7 +1,7 @@
 """Time the test suite against its budget (not part of the pass/fail tests).
 
-    .venv/bin/python benchmarks/suite.py                    # the full suite (`make test`'s pytest)
-    .venv/bin/python benchmarks/suite.py tests/publish      # any pytest arguments
+    .venv/bin/python benchmarks/suite.py                    # the full suite, exactly as `make test` runs it
+    .venv/bin/python benchmarks/suite.py tests/publish      # any pytest arguments (one process)
     .venv/bin/python benchmarks/suite.py --log run.log      # summarise a log of `pytest --durations=0`
 
 Targets (benchmarks/suite.md): the full suite in at most 600 s on CI (2 cores, clean clone), the
@@ -52,9 +52,11 @@ def main(argv: list[str]) -> int:
     if argv[:1] == ["--log"]:
         print(summary(durations(Path(argv[1]).read_text(encoding="utf-8"))))
         return 0
+    report = ["-q", "--durations=0", "--durations-min=0.5"]
+    command = ([sys.executable, "-m", "pytest", *report, *argv] if argv else  # else `make test` (several cores)
+               ["make", "-s", "test", f"PYTEST_ARGS={' '.join(report)}"])
     start = time.perf_counter()
-    proc = subprocess.run([sys.executable, "-m", "pytest", "-q", "--durations=0", "--durations-min=0.5", *argv],
-                          cwd=ROOT, capture_output=True, text=True)
+    proc = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
     wall = time.perf_counter() - start
     print(proc.stdout.strip().splitlines()[-1] if proc.stdout.strip() else proc.stderr[-2000:])
     print(summary(durations(proc.stdout), wall))
