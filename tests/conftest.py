@@ -5,6 +5,7 @@ import fcntl
 import os
 import subprocess
 import sys
+import tempfile
 import uuid
 from pathlib import Path
 
@@ -133,7 +134,7 @@ def _fail_missing(program, package):
 
 
 @pytest.fixture(scope="session")
-def podman(tmp_path_factory):
+def podman():
     """Podman with its own storage and configuration in a temporary folder, for this session only.
 
     The OCI runtime is runc: Debian's default, crun, refuses hosts whose cgroups are mixed v1/v2
@@ -143,7 +144,9 @@ def podman(tmp_path_factory):
     import shutil
     if shutil.which("podman") is None or shutil.which("runc") is None:
         _fail_missing("podman or runc", "podman runc")
-    root = tmp_path_factory.mktemp("podman")
+    # a short path, not tmp_path_factory's: under pytest-xdist's longer temporary folders (popen-gwN/) every
+    # container took 20 s more to start and stop (podman's socket paths in its run folder grow too long)
+    root = Path(tempfile.mkdtemp(prefix="alliances-podman-", dir="/tmp"))
     (root / "storage.conf").write_text(f'[storage]\ndriver = "overlay"\ngraphroot = "{root}/graph"\n'
                                        f'runroot = "{root}/run"\n')
     (root / "containers.conf").write_text('[engine]\nruntime = "runc"\n')
