@@ -92,6 +92,15 @@ def variant_demo() -> nbformat.NotebookNode:
     return nb
 
 
+def slowly_torn_down(folder: Path, engine: str) -> Path:
+    """A stand-in for the ``engine`` client that keeps its output open 20 s after the container ended,
+    as the teardown of ``run --rm`` on a busy machine does."""
+    client = folder / engine
+    client.write_text(f'#!/bin/sh\n{shutil.which(engine)} "$@"\nstatus=$?\nsleep 20\nexit $status\n')
+    client.chmod(0o755)
+    return client
+
+
 def build_wheel(tmp: Path, env: dict | None = None) -> Path:
     """The package's wheel, built from a clean copy in ``tmp`` (not in the checkout: a build/ folder left
     there would add stale files, and tests on other workers build at the same time)."""

@@ -3,7 +3,7 @@
     cache [BUILD_DIR] [DATA_DIR]          clear the execution cache if data/ changed (make book)
     lite [OUT]                            the JupyterLite site (make book)
     student-book [OUT]                    the student web book (make student-book)
-    pdf [--form full|student] ...      a PDF edition (make pdf)
+    pdf [--form full|student] ...         a PDF edition (make pdf)
     workspace EDITION_DIR WORK_DIR [PROBLEM_SETS_DIR]
                                           copy the chapters and the student problem sets into a working folder (make lab)
     pages                                 every page of _toc.yml, one a line

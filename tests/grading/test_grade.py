@@ -22,7 +22,7 @@ from alliances.__main__ import main
 from alliances.hashing import sha256
 
 import hostile
-from helpers import FIXTURES
+from helpers import FIXTURES, slowly_torn_down
 
 pytestmark = pytest.mark.slow  # a batch of hostile submissions graded in sandboxes (minutes)
 
@@ -283,14 +283,12 @@ def test_a_crashed_container_is_kernel_died_whatever_the_time_limit(podman, tmp_
     """A Podman worker that crashes scores "kernel died" at once, also with a cell limit (10 s) shorter
     than the engine takes to tear its container down (here its client keeps the output open 20 s
     after the container ended, as a busy machine's teardown did): not "timeout"."""
-    command, slow = sandboxes.sandbox_command, tmp_path / "podman"
-    slow.write_text(f'#!/bin/sh\n{shutil.which("podman")} "$@"\nstatus=$?\nsleep 20\nexit $status\n')
-    slow.chmod(0o755)
+    command, slow = sandboxes.sandbox_command, slowly_torn_down(tmp_path, "podman")
 
-    def slowly_torn_down(*args, **kwargs):
+    def through_slow_client(*args, **kwargs):
         argv, env, limit, stop = command(*args, **kwargs)
         return [str(slow), *argv[1:]], env, limit, stop
-    monkeypatch.setattr(sandboxes, "sandbox_command", slowly_torn_down)
+    monkeypatch.setattr(sandboxes, "sandbox_command", through_slow_client)
     source = release.read(FIXTURE)
     path = tmp_path / "ann" / f"{SET}.ipynb"
     path.parent.mkdir()

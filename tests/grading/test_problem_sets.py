@@ -6,7 +6,6 @@ tests/fixtures/problem-set-wrong-answers.json). The key must earn full points, t
 version 0 with "not answered", and each mistake 0 with the exercise's hint in the reason.
 """
 
-import csv
 import json
 import re
 import multiprocessing
@@ -247,8 +246,7 @@ def test_the_model_write_up_quotes_the_keys_numbers(visible_runs):
     each must be what the key computes, so a change of data or method that moves them fails here."""
     name = "ps6-research-project"
     values = json.loads(next(said for tag, said, _, _ in visible_runs[name] if tag == ("key-values",)))
-    nb = variants.render(source(name))
-    write_up = next(c.source for c in nb.cells if markup.meta(c).get("grade_id") == "ex8-answer")
+    write_up = next(c.source for c in source(name).cells if markup.meta(c).get("grade_id") == "ex8-answer")
     stale = {key: form.format(values[key]) for key, form in QUOTED.items() if form.format(values[key]) not in write_up}
     assert not stale, f"{name}: the model write-up does not quote the key's {stale} (update the text)"
 

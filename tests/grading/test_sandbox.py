@@ -21,7 +21,7 @@ from alliances.grading import client, limits, protocol, release, run, sandboxes
 from alliances.grading.batch import grade
 from alliances.grading.sandboxes import containers
 from alliances.__main__ import main
-from helpers import FIXTURES
+from helpers import FIXTURES, slowly_torn_down
 
 matplotlib.use("Agg")
 
@@ -120,7 +120,7 @@ def run_code(command, code, timeout=120):
     try:
         done = subprocess.run(argv[:last] + ["-c", code], env=env, preexec_fn=limit,
                               capture_output=True, text=True, timeout=timeout)
-        done.stdout = done.stdout.split(f"\n{containers.EXITED} (")[0]  # what a container's first process adds
+        done.stdout = containers.without_exited(done.stdout)
         return done
     finally:
         if stop:
@@ -301,9 +301,7 @@ def test_a_crashed_worker_is_seen_before_its_container_is_torn_down(container_en
     and took over a cell's limit on a busy machine. Here the client keeps the output open 20 s
     after the container ended, as such a slow teardown does; the container is still removed."""
     assert sandboxes.find_sandbox(container_engine)[0] == container_engine  # makes the empty image
-    slow = tmp_path / container_engine
-    slow.write_text(f'#!/bin/sh\n{shutil.which(container_engine)} "$@"\nstatus=$?\nsleep 20\nexit $status\n')
-    slow.chmod(0o755)
+    slow = slowly_torn_down(tmp_path, container_engine)
     argv, env, limit, stop = sandboxes.container_command(container_engine, [], 30)
     worker = client.Worker([str(slow), *argv[1:]], env, stop=stop)
     assert worker.request({"op": "get", "names": []}, 60)["status"] == "ok"

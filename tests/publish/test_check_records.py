@@ -120,7 +120,6 @@ def test_nbval_stores_nothing_from_a_partial_failing_or_other_data_run(tmp_path,
     assert not (tmp_path / "cache").exists() or not list((tmp_path / "cache").iterdir())
 
 
-
 GROUPS_PLUGIN = """
 import json, os
 def pytest_collection_finish(session):

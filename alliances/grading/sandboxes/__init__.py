@@ -26,7 +26,7 @@ from pathlib import Path
 from ..worker import _entry
 from .bubblewrap import _bwrap_args, bwrap_command, cleanup_cgroups
 from .common import ENGINES, PROGRAM
-from .containers import EXITED, ROOT_IMAGE, _lifetime, build_image, cleanup_containers, container_command, image_context
+from .containers import ROOT_IMAGE, _lifetime, build_image, cleanup_containers, container_command, image_context, without_exited
 from .trusted import unsandboxed_command
 
 __all__ = ["ENGINES", "find_sandbox", "sandbox_available", "sandbox_command", "bwrap_command", "container_command",
@@ -60,7 +60,7 @@ def sandbox_available(engine: str = "bubblewrap", image: str | None = None) -> s
         ["python", "-I", "-c", code] if image else _entry(code=code))
     try:
         why, out = _probe(argv, engine)
-        out = out.split(f"\n{EXITED} (")[0]  # what the container's first process adds
+        out = without_exited(out)
     finally:
         stop()
     from ... import __version__

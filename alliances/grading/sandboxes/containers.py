@@ -68,6 +68,12 @@ def _alive(pid: int) -> bool:
 # default (so every handler is reset here) and, unlike a helper process, cannot kill it.
 EXITED = "worker exited"
 
+
+def without_exited(out: str) -> str:
+    """``out`` without the line the container's first process adds when the worker ends."""
+    return out.split(f"\n{EXITED} (")[0]
+
+
 _INIT = f"""import os, signal, subprocess, sys
 for number in range(1, signal.NSIG):
     if number not in (signal.SIGKILL, signal.SIGSTOP):
